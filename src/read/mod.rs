@@ -2,7 +2,7 @@
 //!
 //! INTERFACE (to be implemented by the readers work):
 //! - `discover(paths, on_error) -> Vec<SourceFile>` walks files and folders.
-//! - `read_source(&SourceFile, &ReadOptions, on_item)` streams articles or per-record errors.
+//! - `read_source(&SourceFile, &ReadOptions, on_event)` streams articles, warnings, skips.
 
 use crate::model::Article;
 use std::path::PathBuf;
@@ -73,18 +73,30 @@ pub fn discover(paths: &[PathBuf], on_error: &mut dyn FnMut(ReadError)) -> Vec<S
         .collect()
 }
 
-/// Reads one source, calling `on_item` for each article or each bad record.
+/// What reading a source yields, one at a time.
+#[derive(Debug)]
+pub enum ReadEvent {
+    /// An article to index.
+    Article(Article),
+    /// Something was off but the data was kept (e.g. invalid UTF-8 decoded lossily).
+    Warning(ReadError),
+    /// A record (or the whole file) was skipped.
+    Skipped(ReadError),
+}
+
+/// Reads one source, calling `on_event` for each article, warning or skipped record.
+/// An `Err` means the whole source could not be read (counts as one skipped file).
 pub fn read_source(
     file: &SourceFile,
     opts: &ReadOptions,
-    on_item: &mut dyn FnMut(Result<Article, ReadError>),
+    on_event: &mut dyn FnMut(ReadEvent),
 ) -> Result<(), ReadError> {
     let _ = opts;
     let body = std::fs::read_to_string(&file.path).map_err(|e| ReadError::File {
         path: file.path.display().to_string(),
         reason: e.to_string(),
     })?;
-    on_item(Ok(Article {
+    on_event(ReadEvent::Article(Article {
         id: file.rel.clone(),
         source: file.rel.clone(),
         body,
