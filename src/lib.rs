@@ -7,5 +7,6 @@
 pub mod entities;
 pub mod model;
 pub mod read;
+pub mod split;
 
 pub use model::{Article, Paragraph, ParagraphKind};
