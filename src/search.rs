@@ -170,6 +170,9 @@ pub struct SearchResults {
     pub filter_persons: Vec<String>,
 }
 
+/// A ranked document: score, address, and (grouped) the article's number of matches.
+type RankedDoc = (f32, DocAddress, Option<usize>);
+
 /// A query ready to run, with what is needed to present its hits.
 pub struct Prepared {
     pub query: Box<dyn Query>,
@@ -363,7 +366,7 @@ impl Engine {
         query: &dyn Query,
         has_text: bool,
         opts: &SearchOptions,
-    ) -> Result<(Vec<(f32, DocAddress, Option<usize>)>, usize), QueryError> {
+    ) -> Result<(Vec<RankedDoc>, usize), QueryError> {
         let all: Vec<(f32, DocAddress)> = if has_text {
             let n = self.searcher.search(query, &Count)?.max(1);
             self.searcher
@@ -420,7 +423,7 @@ impl Engine {
         query: &dyn Query,
         offset: usize,
         limit: usize,
-    ) -> Result<Vec<(f32, DocAddress, Option<usize>)>, QueryError> {
+    ) -> Result<Vec<RankedDoc>, QueryError> {
         let mut keyed = Vec::new();
         let docs = self
             .searcher
@@ -792,10 +795,8 @@ pub fn check_syntax(query: &str) -> Result<(), QueryError> {
         match c {
             '"' => open_quote = Some(i),
             '(' => parens.push(i),
-            ')' => {
-                if parens.pop().is_none() {
-                    return Err(err(i, "this ')' has no matching '('"));
-                }
+            ')' if parens.pop().is_none() => {
+                return Err(err(i, "this ')' has no matching '('"));
             }
             _ => {}
         }

@@ -229,19 +229,19 @@ fn cut_long(text: &str, max: usize) -> Vec<&str> {
     let mut start = 0;
     let mut last_ok = None;
     for b in bounds {
-        if b - start > max {
-            if let Some(cut) = last_ok {
-                out.push(text[start..cut].trim());
-                start = cut;
-            }
-        }
-        last_ok = Some(b);
-    }
-    if text.len() - start > max {
-        if let Some(cut) = last_ok.filter(|&c| c > start) {
+        if b - start > max
+            && let Some(cut) = last_ok
+        {
             out.push(text[start..cut].trim());
             start = cut;
         }
+        last_ok = Some(b);
+    }
+    if text.len() - start > max
+        && let Some(cut) = last_ok.filter(|&c| c > start)
+    {
+        out.push(text[start..cut].trim());
+        start = cut;
     }
     out.push(text[start..].trim());
     out.retain(|s| !s.is_empty());
