@@ -90,6 +90,9 @@ pub struct IndexArgs {
     /// Stop at the first bad file or record instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// Commit after this many MB of article text (what an interrupted run keeps).
+    #[arg(long, value_name = "MB", default_value_t = 64.0)]
+    pub commit_every: f64,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -108,7 +108,7 @@ fn run_index(dir: &std::path::Path, args: cli::IndexArgs) -> Result<bool> {
         threads,
         prune: args.prune,
         strict: args.strict,
-        ..IndexOptions::default()
+        commit_every_bytes: (args.commit_every.max(0.001) * 1048576.0) as u64,
     };
     let progress = BarProgress::new();
     let summary = index::run(dir, &args.read.paths, &opts, &progress, &INTERRUPTED)?;
