@@ -382,25 +382,3 @@ mod tests {
         assert_eq!(e.path(), "notes/x.jsonl");
     }
 }
-
-impl std::str::FromStr for Format {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "auto" => Format::Auto,
-            "text" | "txt" => Format::Text,
-            "markdown" | "md" => Format::Markdown,
-            "jsonl" | "ndjson" => Format::Jsonl,
-            "json" => Format::Json,
-            "csv" => Format::Csv,
-            "tsv" => Format::Tsv,
-            "html" | "htm" => Format::Html,
-            other => {
-                return Err(format!(
-                    "unknown format '{other}'; use auto, text, markdown, jsonl, json, csv, tsv or html"
-                ));
-            }
-        })
-    }
-}
