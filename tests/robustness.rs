@@ -76,7 +76,11 @@ fn strict_makes_bad_input_fatal_and_keeps_the_index() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("empty.txt"));
-    assert_eq!(stats(&index)["articles"], 2, "nothing of the failed run lands");
+    assert_eq!(
+        stats(&index)["articles"],
+        2,
+        "nothing of the failed run lands"
+    );
 }
 
 #[test]
@@ -137,7 +141,11 @@ fn second_indexer_on_the_same_index_is_told_it_is_locked() {
     let tmp = TempDir::new().unwrap();
     let dir = archive(&tmp, 3000);
     let index = tmp.path().join("index");
-    newsdex(&index).arg("index").arg(archive(&tmp, 1)).assert().success();
+    newsdex(&index)
+        .arg("index")
+        .arg(archive(&tmp, 1))
+        .assert()
+        .success();
     let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
         .arg("--index")
         .arg(&index)
@@ -150,7 +158,10 @@ fn second_indexer_on_the_same_index_is_told_it_is_locked() {
     let second = newsdex(&index).arg("index").arg(&dir).output().unwrap();
     let still_running = first.try_wait().unwrap().is_none();
     // Searching works while the index is being written.
-    newsdex(&index).args(["search", "harbour"]).assert().success();
+    newsdex(&index)
+        .args(["search", "harbour"])
+        .assert()
+        .success();
     first.wait().unwrap();
     if still_running {
         assert_eq!(second.status.code(), Some(2));
@@ -202,7 +213,11 @@ fn prune_removes_articles_whose_files_are_gone() {
     newsdex(&index).arg("index").arg(&dir).assert().success();
     std::fs::remove_file(dir.join("a00001.txt")).unwrap();
     newsdex(&index).arg("index").arg(&dir).assert().success();
-    assert_eq!(stats(&index)["articles"], 3, "without --prune nothing is removed");
+    assert_eq!(
+        stats(&index)["articles"],
+        3,
+        "without --prune nothing is removed"
+    );
     newsdex(&index)
         .args(["index", "--prune"])
         .arg(&dir)
