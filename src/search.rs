@@ -251,9 +251,13 @@ impl Engine {
         for group in std::mem::take(&mut filters.countries) {
             let mut codes = Vec::new();
             for c in &group {
-                let country = entities::lookup_country(c)
-                    .ok_or_else(|| QueryError::UnknownCountry(c.clone()))?;
-                codes.push(country.code.to_string());
+                match entities::lookup_country(c) {
+                    Some(country) => codes.push(country.code.to_string()),
+                    // Like an unknown person: say so, and match nothing (exit 1).
+                    None => notices.push(format!(
+                        "unknown country '{c}'; try a name (France), demonym (French), code (FR) or capital (Paris)"
+                    )),
+                }
             }
             clauses.push((
                 Occur::Must,
