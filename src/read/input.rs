@@ -21,6 +21,8 @@ pub(crate) struct Ctx<'a> {
     pub fields: &'a FieldMap,
     /// The data is gzip-compressed (errors midway are then most likely corrupt gzip).
     pub gz: bool,
+    /// The first bytes use CRLF line ends.
+    pub crlf: bool,
 }
 
 impl Ctx<'_> {

@@ -252,6 +252,7 @@ pub fn read_source(
         display: file.display_path(),
         fields: &opts.fields,
         gz: opened.gz,
+        crlf: opened.head.windows(2).any(|w| w == b"\r\n"),
     };
     match format {
         Format::Jsonl => json::read_jsonl(&ctx, opened.reader, on_event),
