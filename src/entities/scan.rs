@@ -176,10 +176,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
         for cv in &mut cover[h.first..h.last] {
             *cv |= c;
         }
-        if *k {
-            if let Some((idx, _)) = phrase.country {
-                out.countries.push(idx);
-            }
+        if *k && let Some((idx, _)) = phrase.country {
+            out.countries.push(idx);
         }
     }
 
@@ -252,10 +250,10 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
         if !*k {
             continue;
         }
-        if let Some(o) = lex.phrases[h.phrase].org {
-            if !person_tokens[h.first..h.last].iter().any(|p| *p) {
-                out.orgs.push(lex.orgs[o as usize].to_string());
-            }
+        if let Some(o) = lex.phrases[h.phrase].org
+            && !person_tokens[h.first..h.last].iter().any(|p| *p)
+        {
+            out.orgs.push(lex.orgs[o as usize].to_string());
         }
     }
     // Companies by suffix: "Acme Widgets Ltd", "Sainsbury plc".
@@ -358,17 +356,18 @@ fn evaluate(
         } else if pw & word::PRE_NAME != 0 && toks[s].gap == 0 {
             strong = true;
             titled = true;
-        } else if pw & word::PRE_NAME_PHRASE != 0 && toks[s].gap == 0 {
-            if let Some(phrases) = lex.titles.get(lower(s - 1).as_str()) {
-                titled = phrases.iter().any(|p| {
-                    p.len() < s
-                        && p.iter().rev().enumerate().all(|(i, w)| {
-                            let k = s - 2 - i;
-                            toks[k + 1].gap == 0 && lower(k) == **w
-                        })
-                });
-                strong = titled;
-            }
+        } else if pw & word::PRE_NAME_PHRASE != 0
+            && toks[s].gap == 0
+            && let Some(phrases) = lex.titles.get(lower(s - 1).as_str())
+        {
+            titled = phrases.iter().any(|p| {
+                p.len() < s
+                    && p.iter().rev().enumerate().all(|(i, w)| {
+                        let k = s - 2 - i;
+                        toks[k + 1].gap == 0 && lower(k) == **w
+                    })
+            });
+            strong = titled;
         }
         if !strong && pw & word::SPEECH != 0 && !prev.is(flag::CAP) {
             strong = true;
