@@ -529,22 +529,3 @@ mod tests {
         assert!(!person_matches("Emma", "Emmanuel Macron"));
     }
 }
-
-/// Looks up a country by its alpha-2 code.
-pub fn lookup_country_code(_code: &str) -> Option<Country> {
-    None
-}
-
-/// The key names are compared by: lower case, accents folded, spaces collapsed.
-pub fn normalize_name(s: &str) -> String {
-    deunicode::deunicode(s)
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Strips a leading title (`Mr`, `President`…) from a user-typed name.
-pub fn strip_person_title(s: &str) -> &str {
-    s
-}
