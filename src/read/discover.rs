@@ -83,6 +83,15 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 pub(crate) fn wanted_in_folder(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let inner = lower.strip_suffix(".gz").unwrap_or(&lower);
+    // A folder's README, LICENSE and the like describe the archive; they are not news.
+    // (Given by name on the command line, they are still read.)
+    let stem = inner.split('.').next().unwrap_or(inner);
+    if matches!(
+        stem,
+        "readme" | "license" | "licence" | "copying" | "changelog" | "notice" | "authors"
+    ) {
+        return false;
+    }
     match Path::new(inner).extension().and_then(|e| e.to_str()) {
         None => true,
         // `2024.01 report` or `v1.2`: a dot inside a name is not an extension.
@@ -231,6 +240,14 @@ mod tests {
         let (files, errors) = discover_all(&[path]);
         assert!(errors.is_empty());
         assert_eq!(rels(&files), ["photo.jpg"]);
+    }
+
+    #[test]
+    fn readme_and_license_in_a_folder_are_not_articles() {
+        assert!(!wanted_in_folder("README.md"));
+        assert!(!wanted_in_folder("LICENSE.txt"));
+        assert!(!wanted_in_folder("license"));
+        assert!(wanted_in_folder("readmission-rates.txt"));
     }
 
     #[test]
