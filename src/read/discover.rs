@@ -266,6 +266,7 @@ mod tests {
             "f.JSONL.GZ",
             "g.html",
             "README",
+            "notes-no-extension",
             "h.ndjson",
             "i.csv.gz",
             "2024.01 notes",
@@ -278,11 +279,11 @@ mod tests {
             rels(&files),
             [
                 "r/2024.01 notes",
-                "r/README",
                 "r/f.JSONL.GZ",
                 "r/g.html",
                 "r/h.ndjson",
-                "r/i.csv.gz"
+                "r/i.csv.gz",
+                "r/notes-no-extension"
             ]
         );
     }
