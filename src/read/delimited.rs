@@ -113,7 +113,8 @@ pub(crate) fn read(
                         on_event(ReadEvent::Skipped(ctx.record_error(
                             line,
                             format!(
-                                "row has {len} fields but the header has {expected_len}; {hint}"
+                                "row has {len} field{} but the header has {expected_len}; {hint}",
+                                if *len == 1 { "" } else { "s" }
                             ),
                         )));
                     }

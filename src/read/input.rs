@@ -82,6 +82,12 @@ pub(crate) fn open(file: &SourceFile) -> Result<Opened, ReadError> {
             Err(e) => return Err(ReadError::file(display, open_reason(&e))),
         }
     };
+    open_reader(file, raw)
+}
+
+/// [`open`] for an already opened byte stream (stdin, or a test's buffer).
+pub(crate) fn open_reader(file: &SourceFile, raw: Box<dyn Read>) -> Result<Opened, ReadError> {
+    let display = file.display_path();
     let (raw_head, raw) = peek(raw, SNIFF_LEN).map_err(|e| {
         ReadError::file(display.clone(), format!("could not be read ({e}); skipped"))
     })?;

@@ -327,7 +327,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs the HTML reader"]
     fn html_body_is_turned_into_paragraphs() {
         let a = article(
             json!({"body": "<p>One &amp; two.</p><p>Three<br>four.</p>"}),
