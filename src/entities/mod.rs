@@ -60,11 +60,11 @@ impl Extractor {
     ///
     /// The title is not a paragraph, but the names it gives help resolution.
     pub fn extract(&self, title: Option<&str>, paragraphs: &[Paragraph]) -> Vec<Entities> {
-        let mut tokens = Vec::new();
-        let title_scan = title.map(|t| scan::scan(&self.lex, t, &mut tokens));
+        let mut scratch = scan::Scratch::default();
+        let title_scan = title.map(|t| scan::scan(&self.lex, t, &mut scratch));
         let scans: Vec<scan::Scan> = paragraphs
             .iter()
-            .map(|p| scan::scan(&self.lex, &p.text, &mut tokens))
+            .map(|p| scan::scan(&self.lex, &p.text, &mut scratch))
             .collect();
 
         // Full names (two words or more, with evidence), in order of appearance; the

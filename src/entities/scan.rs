@@ -40,9 +40,22 @@ struct Hit {
     phrase: usize,
 }
 
-pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
+/// Buffers reused from one paragraph to the next, so a scan allocates little.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    tokens: Vec<Token>,
+    words: Vec<u16>,
+    cover: Vec<u8>,
+}
+
+pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     let folded = Folded::new(text);
     let t: &str = &folded.text;
+    let Scratch {
+        tokens,
+        words,
+        cover,
+    } = scratch;
     tokenize(t, tokens);
     let toks: &[Token] = tokens;
     let n = toks.len();
@@ -50,10 +63,14 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
     if n == 0 {
         return out;
     }
-    let mut cover = vec![0u8; n];
+    cover.clear();
+    cover.resize(n, 0);
+    let cover: &mut [u8] = cover;
 
     // A trailing photo credit names photographers and agencies, not news subjects.
-    if let Some(credit) = crate::split::credit_span(t) {
+    if t.trim_end().ends_with(')')
+        && let Some(credit) = crate::split::credit_span(t)
+    {
         for (c, tok) in cover.iter_mut().zip(toks) {
             if tok.start as usize >= credit.start {
                 *c |= COV_CREDIT;
@@ -63,46 +80,50 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
     // A byline ("By Jane Smith") is not a news subject either.
     let byline = t.len() < 60 && t.starts_with("By ");
 
-    let words: Vec<u16> = toks.iter().map(|tk| word_of(lex, tk, t)).collect();
+    // Word classes, looked up only where the rules can use them: capitalised words and
+    // their neighbours (titles, speech verbs, particles, company suffixes).
+    words.clear();
+    words.resize(n, 0);
+    for k in 0..n {
+        let near_cap = toks[k].is(flag::CAP)
+            || (k > 0 && toks[k - 1].is(flag::CAP))
+            || (k + 1 < n && toks[k + 1].is(flag::CAP));
+        if near_cap {
+            words[k] = word_of(lex, &toks[k], t);
+        }
+    }
+    let words: &[u16] = words;
 
-    // Gazetteer phrases, leftmost-longest, kept only on word boundaries and with the
-    // capitals the phrase has ("turkey" is food, "us" is a pronoun).
+    // Gazetteer phrases: an anchored, case-sensitive, longest match at each word start,
+    // kept only if it ends on a word boundary.
     let mut hits: Vec<Hit> = Vec::new();
     let bytes = t.as_bytes();
-    for m in lex.automaton.find_iter(t) {
-        let (s, e) = (m.start(), m.end());
-        if s > 0 && bytes[s - 1].is_ascii_alphanumeric() {
+    let mut k = 0;
+    while k < n {
+        let s = toks[k].start as usize;
+        if !lex.first_bytes[bytes[s] as usize] || cover[k] & COV_CREDIT != 0 {
+            k += 1;
             continue;
         }
-        if e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+        let input = aho_corasick::Input::new(t)
+            .range(s..)
+            .anchored(aho_corasick::Anchored::Yes);
+        let Some(m) = lex.automaton.find(input) else {
+            k += 1;
             continue;
-        }
-        let pat = lex.patterns[m.pattern().as_usize()].as_bytes();
-        let phrase = &lex.phrases[m.pattern().as_usize()];
-        let found = &bytes[s..e];
-        let case_ok = if phrase.exact {
-            found == pat
-        } else {
-            pat.iter()
-                .zip(found)
-                .all(|(p, f)| !p.is_ascii_uppercase() || f.is_ascii_uppercase())
         };
-        if !case_ok {
+        let e = m.end();
+        if e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+            k += 1;
             continue;
         }
-        let first = toks.partition_point(|tk| (tk.start as usize) < s);
-        if first >= n || toks[first].start as usize != s {
-            continue;
-        }
-        let last = toks.partition_point(|tk| (tk.start as usize) < e);
-        if last <= first || cover[first] & COV_CREDIT != 0 {
-            continue;
-        }
+        let last = k + toks[k..].partition_point(|tk| (tk.start as usize) < e);
         hits.push(Hit {
-            first,
+            first: k,
             last,
             phrase: m.pattern().as_usize(),
         });
+        k = last.max(k + 1);
     }
 
     // Context rules that turn a country word into something else.
@@ -115,15 +136,12 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
         };
         let single = h.last == h.first + 1;
         let w = words[h.first];
-        let lw = |k: usize| toks[k].text(t).to_ascii_lowercase();
+        let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
         // "the US state of Georgia", "Atlanta, Georgia": the American state.
-        if single && lw(h.first) == "georgia" {
+        if single && is(h.first, "georgia") {
             let before = h.first.saturating_sub(3)..h.first;
-            let state_before = before.into_iter().any(|k| {
-                let l = lw(k);
-                l == "state" || l == "atlanta"
-            });
-            let state_after = h.last < n && lw(h.last) == "state";
+            let state_before = before.into_iter().any(|k| is(k, "state") || is(k, "atlanta"));
+            let state_after = h.last < n && is(h.last, "state");
             if state_before || state_after {
                 keep[hi] = false;
                 continue;
@@ -364,7 +382,7 @@ fn evaluate(
                 p.len() < s
                     && p.iter().rev().enumerate().all(|(i, w)| {
                         let k = s - 2 - i;
-                        toks[k + 1].gap == 0 && lower(k) == **w
+                        toks[k + 1].gap == 0 && toks[k].text(t).eq_ignore_ascii_case(w)
                     })
             });
             strong = titled;
@@ -373,7 +391,8 @@ fn evaluate(
             strong = true;
         }
     }
-    if s > 1 && before_ok && lower(s - 1) == "to" && lower(s - 2) == "according" {
+    let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
+    if s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
         strong = true;
     }
     if e < n && toks[e].gap & !gap::COMMA == 0 && words[e] & word::SPEECH != 0 {
