@@ -16,7 +16,8 @@
 //!   country, such as demonyms, are optional). Tune on train/dev only.
 //! - `bbc/`: microseconds per paragraph for extraction alone (files read beforehand).
 //!
-//! `--show` prints every labelled paragraph's misses and extras.
+//! `--show` prints every labelled paragraph's misses and extras; `--speed` only times;
+//! `--show-conll` prints CoNLL dev errors; `--dump FILE...` (after the data directory) prints the entities of articles.
 
 use newsdex::entities::{extractor, lookup_country, normalize_name, strip_person_title};
 use newsdex::model::Paragraph;
@@ -42,7 +43,11 @@ impl Score {
     fn prf(&self) -> (f64, f64, f64) {
         let p = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
         let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
-        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         (p, r, f)
     }
     fn line(&self, label: &str) -> String {
@@ -92,7 +97,9 @@ fn person_key(name: &str) -> String {
 }
 
 fn fold_ws(s: &str) -> String {
-    let s = s.replace(['\u{2018}', '\u{2019}'], "'").replace(['\u{201C}', '\u{201D}'], "\"");
+    let s = s
+        .replace(['\u{2018}', '\u{2019}'], "'")
+        .replace(['\u{201C}', '\u{201D}'], "\"");
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -153,7 +160,10 @@ fn eval_labelled(data: &Path, show: bool) -> Labelled {
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     files.sort();
-    for f in files.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+    for f in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
         let Ok(json) = std::fs::read_to_string(f) else {
             continue;
         };
@@ -249,7 +259,9 @@ fn read_conll(path: &Path) -> Option<Vec<Vec<Sentence>>> {
         let line = line.trim();
         if line.is_empty() {
             if !sent.is_empty() {
-                docs.last_mut().expect("one doc").push(std::mem::take(&mut sent));
+                docs.last_mut()
+                    .expect("one doc")
+                    .push(std::mem::take(&mut sent));
             }
             continue;
         }
@@ -275,7 +287,10 @@ fn detokenize(tokens: &[&str]) -> String {
     let mut s = String::new();
     let mut no_space_next = true;
     for t in tokens {
-        let attach = matches!(*t, "," | "." | ";" | ":" | ")" | "'s" | "'" | "n't" | "?" | "!" | "%");
+        let attach = matches!(
+            *t,
+            "," | "." | ";" | ":" | ")" | "'s" | "'S" | "'" | "n't" | "?" | "!" | "%"
+        );
         if !s.is_empty() && !attach && !no_space_next {
             s.push(' ');
         }
@@ -308,7 +323,7 @@ fn spans(sent: &Sentence, kind: &str) -> Vec<String> {
     out
 }
 
-fn eval_conll(path: &Path) -> Option<(Score, Score)> {
+fn eval_conll(path: &Path, show: bool) -> Option<(Score, Score)> {
     let docs = read_conll(path)?;
     let mut per = Score::default();
     let mut loc = Score::default();
@@ -330,9 +345,10 @@ fn eval_conll(path: &Path) -> Option<(Score, Score)> {
             let mut s = Score::default();
             let preds: BTreeSet<String> = e.persons.iter().map(|p| person_key(p)).collect();
             for p in &preds {
-                let hit = gold.iter().enumerate().find(|(i, g)| {
-                    !used[*i] && (p == *g || p.ends_with(&format!(" {g}")))
-                });
+                let hit = gold
+                    .iter()
+                    .enumerate()
+                    .find(|(i, g)| !used[*i] && (p == *g || p.ends_with(&format!(" {g}"))));
                 match hit {
                     Some((i, _)) => {
                         used[i] = true;
@@ -343,6 +359,18 @@ fn eval_conll(path: &Path) -> Option<(Score, Score)> {
             }
             s.fn_ += used.iter().filter(|u| !**u).count();
             per.add(s);
+            if show && (s.fp > 0 || s.fn_ > 0) {
+                let missed: Vec<&String> = gold
+                    .iter()
+                    .zip(&used)
+                    .filter(|(_, u)| !**u)
+                    .map(|(g, _)| g)
+                    .collect();
+                println!(
+                    "PER {:?}\n    missed {missed:?} predicted {preds:?}",
+                    paragraphs_text(sent)
+                );
+            }
 
             let gold: BTreeSet<String> = spans(sent, "LOC")
                 .iter()
@@ -355,11 +383,23 @@ fn eval_conll(path: &Path) -> Option<(Score, Score)> {
                 .map(|c| c.code.to_string())
                 .collect();
             let pred: BTreeSet<String> = e.countries.iter().map(|c| c.code.to_string()).collect();
-            let gold: Vec<BTreeSet<String>> = gold.into_iter().map(|g| BTreeSet::from([g])).collect();
-            loc.add(compare(&gold, &optional, &pred).0);
+            let gold: Vec<BTreeSet<String>> =
+                gold.into_iter().map(|g| BTreeSet::from([g])).collect();
+            let (sc, missed, extra) = compare(&gold, &optional, &pred);
+            loc.add(sc);
+            if show && (!missed.is_empty() || !extra.is_empty()) {
+                println!(
+                    "LOC {:?}\n    missed {missed:?} extra {extra:?}",
+                    paragraphs_text(sent)
+                );
+            }
         }
     }
     Some((per, loc))
+}
+
+fn paragraphs_text(sent: &Sentence) -> String {
+    detokenize(&sent.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>())
 }
 
 fn bench_bbc(data: &Path) -> Option<(usize, usize, f64)> {
@@ -380,7 +420,11 @@ fn bench_bbc(data: &Path) -> Option<(usize, usize, f64)> {
         .sum();
     let ex = extractor();
     let mut best = f64::MAX;
-    for _ in 0..3 {
+    for _ in 0..if std::env::var_os("EVAL_REPEAT").is_some() {
+        20
+    } else {
+        3
+    } {
         let t = Instant::now();
         let mut count = 0usize;
         for (title, paragraphs) in &articles {
@@ -426,6 +470,30 @@ fn main() {
         std::process::exit(2);
     }
 
+    // `--dump FILE...`: print each paragraph's entities (title line, blank, body).
+    if args.iter().any(|a| a == "--dump") {
+        for f in args.iter().filter(|a| !a.starts_with("--")).skip(1) {
+            let Some((title, body)) = read_article(Path::new(f)) else {
+                eprintln!("cannot read {f}");
+                continue;
+            };
+            let paragraphs = split_text(&body);
+            for (p, e) in paragraphs
+                .iter()
+                .zip(extractor().extract(Some(&title), &paragraphs))
+            {
+                let cs: Vec<&str> = e.countries.iter().map(|c| c.code).collect();
+                println!("{f}:{} {:?} {:?} {:?}", p.para, e.persons, cs, e.orgs);
+            }
+        }
+        return;
+    }
+    if args.iter().any(|a| a == "--speed") {
+        if let Some((n, avg, us)) = bench_bbc(&data) {
+            println!("speed: {us:.2} µs/paragraph over {n} BBC paragraphs (mean {avg} bytes)");
+        }
+        return;
+    }
     let l = eval_labelled(&data, show);
     println!("labelled articles ({})", data.join("labelled").display());
     println!("{}", l.para_persons.line("persons, per paragraph"));
@@ -435,7 +503,8 @@ fn main() {
 
     for split in ["dev", "test"] {
         let path = data.join("conll2003").join(format!("{split}.txt"));
-        match eval_conll(&path) {
+        let show_conll = split == "dev" && args.iter().any(|a| a == "--show-conll");
+        match eval_conll(&path, show_conll) {
             Some((per, loc)) => {
                 println!("CoNLL-2003 {split}");
                 println!("{}", per.line("PER (names per sentence)"));
@@ -449,6 +518,9 @@ fn main() {
         Some((n, avg, us)) => println!(
             "speed: {us:.2} µs/paragraph over {n} BBC paragraphs (mean {avg} bytes), extraction only"
         ),
-        None => println!("speed: no BBC articles under {}", data.join("bbc").display()),
+        None => println!(
+            "speed: no BBC articles under {}",
+            data.join("bbc").display()
+        ),
     }
 }

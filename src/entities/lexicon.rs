@@ -94,7 +94,7 @@ pub(crate) struct Lexicon {
     pub phrases: Vec<Phrase>,
     /// Whether some phrase starts with this byte (others need no search).
     pub first_bytes: [bool; 256],
-    pub words: FxHashMap<Box<str>, u16>,
+    pub words: FxHashMap<Box<[u8]>, u16>,
     /// Multi-word titles by their last word: the words before it, lower-cased.
     pub titles: FxHashMap<Box<str>, Vec<Vec<Box<str>>>>,
     /// Everything a user may type for a country, lower-cased and folded.
@@ -230,9 +230,11 @@ impl Lexicon {
             .build(&patterns)
             .expect("the gazetteer patterns build an automaton");
 
-        let mut words: FxHashMap<Box<str>, u16> = FxHashMap::default();
+        let mut words: FxHashMap<Box<[u8]>, u16> = FxHashMap::default();
         let mut set = |w: &str, f: u16| {
-            *words.entry(w.to_ascii_lowercase().into()).or_insert(0) |= f;
+            *words
+                .entry(w.to_ascii_lowercase().into_bytes().into())
+                .or_insert(0) |= f;
         };
         for w in rows(GIVEN_NAMES) {
             set(&fold_key(w.trim()), word::GIVEN);
@@ -301,10 +303,14 @@ impl Lexicon {
 
     /// The word classes of a (folded) word, case-insensitively.
     pub fn word(&self, w: &str) -> u16 {
-        let mut buf = [0u8; 48];
-        match super::text::lower(w, &mut buf) {
-            Some(l) => self.words.get(l).copied().unwrap_or(0),
-            None => 0,
+        let w = w.as_bytes();
+        let mut buf = [0u8; 32];
+        if w.len() > buf.len() {
+            return 0;
         }
+        for (d, s) in buf.iter_mut().zip(w) {
+            *d = s.to_ascii_lowercase();
+        }
+        self.words.get(&buf[..w.len()]).copied().unwrap_or(0)
     }
 }

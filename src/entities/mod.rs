@@ -78,6 +78,20 @@ impl Extractor {
             }
         }
         let offset = usize::from(title_scan.is_some());
+        // Surnames the article names with evidence ("Mr Iwata", "Iwata said"): a run of
+        // capitalised words with no evidence of its own ("Satoru Iwata") counts as a
+        // person only if the article also names it so; "Foreign Corrupt Practices" does not.
+        let mut surnames: rustc_hash::FxHashSet<&str> = Default::default();
+        for s in title_scan.iter().chain(scans.iter()) {
+            for m in s.mentions.iter().filter(|m| m.strong) {
+                if let Some(last) = m.keys.last() {
+                    surnames.insert(last.as_str());
+                }
+            }
+        }
+        let confirmed =
+            |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l.as_str()));
+        full.retain(|(_, _, m)| confirmed(m));
 
         scans
             .iter()
@@ -87,7 +101,7 @@ impl Extractor {
                 let mut persons: Vec<String> = s
                     .mentions
                     .iter()
-                    .filter_map(|m| resolve(m, (order, m.pos), &full))
+                    .filter_map(|m| resolve(m, (order, m.pos), &full, confirmed(m)))
                     .collect();
                 persons.sort();
                 persons.dedup();
@@ -112,7 +126,12 @@ impl Extractor {
 }
 
 /// The canonical name for a mention: the fullest name in the article it refers to.
-fn resolve(m: &Mention, at: (usize, u32), full: &[(usize, u32, &Mention)]) -> Option<String> {
+fn resolve(
+    m: &Mention,
+    at: (usize, u32),
+    full: &[(usize, u32, &Mention)],
+    confirmed: bool,
+) -> Option<String> {
     let last = m.keys.last()?;
     let matches = |f: &Mention| -> bool {
         if f.keys.len() <= m.keys.len() {
@@ -134,7 +153,7 @@ fn resolve(m: &Mention, at: (usize, u32), full: &[(usize, u32, &Mention)]) -> Op
     if let Some((_, _, f)) = chosen {
         return Some(f.words.join(" "));
     }
-    if m.strong || (m.weak && m.keys.len() >= 2) {
+    if m.strong || (m.weak && confirmed && m.keys.len() >= 2) {
         return Some(m.words.join(" "));
     }
     None

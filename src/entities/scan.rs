@@ -46,6 +46,9 @@ pub(crate) struct Scratch {
     tokens: Vec<Token>,
     words: Vec<u16>,
     cover: Vec<u8>,
+    hits: Vec<Hit>,
+    keep: Vec<bool>,
+    person_tokens: Vec<bool>,
 }
 
 pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
@@ -55,7 +58,11 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         tokens,
         words,
         cover,
+        hits,
+        keep,
+        person_tokens,
     } = scratch;
+    hits.clear();
     tokenize(t, tokens);
     let toks: &[Token] = tokens;
     let n = toks.len();
@@ -96,12 +103,15 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
 
     // Gazetteer phrases: an anchored, case-sensitive, longest match at each word start,
     // kept only if it ends on a word boundary.
-    let mut hits: Vec<Hit> = Vec::new();
     let bytes = t.as_bytes();
     let mut k = 0;
     while k < n {
         let s = toks[k].start as usize;
-        if !lex.first_bytes[bytes[s] as usize] || cover[k] & COV_CREDIT != 0 {
+        // Every phrase starts with a capital (or a particle before one: "al-Qaeda").
+        if !toks[k].is(flag::CAP)
+            || !lex.first_bytes[bytes[s] as usize]
+            || cover[k] & COV_CREDIT != 0
+        {
             k += 1;
             continue;
         }
@@ -128,7 +138,9 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
 
     // Context rules that turn a country word into something else.
     let covered_by_hit = |k: usize, hits: &[Hit]| hits.iter().any(|h| h.first <= k && k < h.last);
-    let mut keep = vec![true; hits.len()];
+    keep.clear();
+    keep.resize(hits.len(), true);
+    let hits: &[Hit] = hits;
     for (hi, h) in hits.iter().enumerate() {
         let phrase = &lex.phrases[h.phrase];
         let Some((_, kind)) = phrase.country else {
@@ -140,7 +152,9 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         // "the US state of Georgia", "Atlanta, Georgia": the American state.
         if single && is(h.first, "georgia") {
             let before = h.first.saturating_sub(3)..h.first;
-            let state_before = before.into_iter().any(|k| is(k, "state") || is(k, "atlanta"));
+            let state_before = before
+                .into_iter()
+                .any(|k| is(k, "state") || is(k, "atlanta"));
             let state_after = h.last < n && is(h.last, "state");
             if state_before || state_after {
                 keep[hi] = false;
@@ -156,7 +170,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
                     && !tk.is(flag::UPPER)
                     && !tk.is(flag::DIGIT)
                     && words[k] & (word::STOP | word::HEAD | word::PRE_NAME) == 0
-                    && !covered_by_hit(k, &hits)
+                    && !covered_by_hit(k, hits)
             };
             let next_is_name = w & word::GIVEN != 0
                 && !toks[h.first].is(flag::POSS)
@@ -174,7 +188,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             }
         }
     }
-    for (h, k) in hits.iter().zip(&keep) {
+    for (h, k) in hits.iter().zip(keep.iter()) {
         let phrase = &lex.phrases[h.phrase];
         let c = if !*k {
             // A dropped place word stays coverable by a person run only when it was
@@ -203,6 +217,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     let name_word = |k: usize| {
         let tk = &toks[k];
         tk.is(flag::CAP)
+            && !tk.is(flag::LOWER_TAIL)
             && !tk.is(flag::DIGIT)
             && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
             && cover[k] & (COV_COUNTRY | COV_BLOCKED | COV_CREDIT) == 0
@@ -213,7 +228,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             && cover[k] & COV_ORG == 0
             && words[k] & (word::HONORIFIC | word::PRE_NAME) == 0
     };
-    let mut person_tokens = vec![false; n];
+    person_tokens.clear();
+    person_tokens.resize(n, false);
     let mut k = 0;
     while k < n && !byline {
         if !can_start(k) {
@@ -253,7 +269,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             break;
         }
         for (a, b) in split_long(&words, s, e) {
-            if let Some(m) = evaluate(lex, t, &folded, toks, &words, a, b) {
+            if let Some(m) = evaluate(lex, t, &folded, toks, words, cover, a, b) {
                 for p in &mut person_tokens[a..b] {
                     *p = m.strong || m.weak;
                 }
@@ -264,7 +280,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     }
 
     // Organisations from the gazetteer, unless inside a person's name (Harrison Ford).
-    for (h, k) in hits.iter().zip(&keep) {
+    for (h, k) in hits.iter().zip(keep.iter()) {
         if !*k {
             continue;
         }
@@ -337,12 +353,14 @@ fn display(folded: &Folded, toks: &[Token], s: usize, e: usize) -> Vec<String> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn evaluate(
     lex: &Lexicon,
     t: &str,
     folded: &Folded,
     toks: &[Token],
     words: &[u16],
+    cover: &[u8],
     mut s: usize,
     e: usize,
 ) -> Option<Mention> {
@@ -357,6 +375,11 @@ fn evaluate(
         s += 1;
     }
     let len = e - s;
+    // Initials alone ("W D L") or a trailing initial ("Cofinec S.A.") are not names.
+    let single_letter = |k: usize| toks[k].is(flag::INITIAL) && toks[k].end - toks[k].start == 1;
+    if single_letter(e - 1) || toks[s..e].iter().all(|tk| tk.is(flag::INITIAL)) {
+        return None;
+    }
     let lower = |k: usize| toks[k].text(t).to_ascii_lowercase();
 
     // What stands before the run: an honorific, a title or role, a speech verb.
@@ -395,8 +418,15 @@ fn evaluate(
     if s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
         strong = true;
     }
-    if e < n && toks[e].gap & !gap::COMMA == 0 && words[e] & word::SPEECH != 0 {
-        strong = !toks[e].is(flag::CAP) || strong;
+    // "X said": a single sentence-initial word before "said" is as often "Analysts" or a
+    // company as a person, so it must be resolved to a full name elsewhere.
+    if e < n
+        && toks[e].gap & !gap::COMMA == 0
+        && words[e] & word::SPEECH != 0
+        && !toks[e].is(flag::CAP)
+        && (len >= 2 || !toks[s].is(flag::SENT_START))
+    {
+        strong = true;
     }
     // "Booker Prize", "Downing Street": a run ending in such a word is not a person,
     // nor is one followed by a company suffix ("Northwind Traders plc").
@@ -405,6 +435,10 @@ fn evaluate(
         return None;
     }
     if len >= 2 && (words[s] & word::GIVEN != 0 || toks[s].is(flag::INITIAL)) {
+        strong = true;
+    }
+    // "Margaret Atwood (Canada)": a name followed by a bracketed country, as in lists.
+    if len >= 2 && e < n && toks[e].gap & gap::OPEN != 0 && cover[e] & COV_COUNTRY != 0 {
         strong = true;
     }
     let weak = len >= 2 && !toks[s].is(flag::SENT_START);
