@@ -451,7 +451,19 @@ mod tests {
     #[test]
     fn speech_verbs_mark_persons() {
         assert_eq!(persons("\"We will win,\" said Quarshie."), ["Quarshie"]);
-        assert_eq!(persons("Ekwueme told reporters it was over."), ["Ekwueme"]);
+        assert_eq!(
+            persons("Later, Ekwueme told reporters it was over."),
+            ["Ekwueme"]
+        );
+        // A sentence-initial word before "said" is as often a noun or a company.
+        assert!(persons("Analysts said prices would rise. Vexcorp said so too.").is_empty());
+    }
+
+    #[test]
+    fn capitalised_phrase_without_evidence_is_not_a_person() {
+        assert!(persons("It broke the Foreign Corrupt Practices rules.").is_empty());
+        let e = run(&["The talks with Satoru Iwata ended.", "Mr Iwata left."]);
+        assert_eq!(e[0].persons, ["Satoru Iwata"]);
     }
 
     #[test]

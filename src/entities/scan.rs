@@ -268,7 +268,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             }
             break;
         }
-        for (a, b) in split_long(&words, s, e) {
+        for (a, b) in split_long(words, s, e) {
             if let Some(m) = evaluate(lex, t, &folded, toks, words, cover, a, b) {
                 for p in &mut person_tokens[a..b] {
                     *p = m.strong || m.weak;
