@@ -149,7 +149,15 @@ fn resolve(
         .iter()
         .filter(|(o, p, f)| (*o, *p) <= at && matches(f))
         .max_by_key(|(o, p, f)| (*o, *p, f.keys.len()));
-    let chosen = before.or_else(|| full.iter().find(|(_, _, f)| matches(f)));
+    let mut chosen = before.or_else(|| full.iter().find(|(_, _, f)| matches(f)));
+    // "President Xi", "Mr Kim": family name first, so a titled single name that is no
+    // one's last name may be someone's first ("Xi Jinping").
+    if chosen.is_none() && m.strong && m.keys.len() == 1 {
+        chosen = full
+            .iter()
+            .filter(|(o, p, f)| (*o, *p) <= at && f.keys.len() == 2 && f.keys[0] == *last)
+            .last();
+    }
     if let Some((_, _, f)) = chosen {
         return Some(f.words.join(" "));
     }
@@ -558,5 +566,36 @@ mod tests {
         assert!(person_matches("Mr Macron", "Emmanuel Macron"));
         assert!(person_matches("emmanuel macron", "Emmanuel Macron"));
         assert!(!person_matches("Emma", "Emmanuel Macron"));
+    }
+
+    #[test]
+    fn tournament_named_for_a_country_is_not_the_country() {
+        assert!(codes("She won the US Open and the French Open.").is_empty());
+    }
+
+    #[test]
+    fn titled_family_name_first_resolves_to_full_name() {
+        let e = run(&[
+            "Chinese President Xi Jinping arrived.",
+            "President Xi said little.",
+        ]);
+        assert_eq!(e[1].persons, ["Xi Jinping"]);
+    }
+
+    #[test]
+    fn modern_wire_copy() {
+        let e = run(&[
+            "Israeli Prime Minister Benjamin Netanyahu spoke to Hamas mediators in Doha.",
+            "UN Secretary-General Antonio Guterres and Vice President JD Vance met in Gaza.",
+            "Russia's foreign minister Sergei Lavrov said Moscow was ready.",
+            "Mr Netanyahu's office said Mr Lavrov had called.",
+        ]);
+        assert_eq!(e[0].persons, ["Benjamin Netanyahu"]);
+        let c: Vec<&str> = e[0].countries.iter().map(|c| c.code).collect();
+        assert_eq!(c, ["IL", "QA"]);
+        assert_eq!(e[1].persons, ["Antonio Guterres", "JD Vance"]);
+        assert_eq!(e[1].countries[0].code, "PS");
+        assert_eq!(e[2].persons, ["Sergei Lavrov"]);
+        assert_eq!(e[3].persons, ["Benjamin Netanyahu", "Sergei Lavrov"]);
     }
 }

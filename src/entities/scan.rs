@@ -161,6 +161,11 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
                 continue;
             }
         }
+        // "the US Open", "the Australian Open": a tournament, not the country.
+        if h.last < n && toks[h.last].joined() && toks[h.last].text(t) == "Open" {
+            keep[hi] = false;
+            continue;
+        }
         // "Jordan Henderson", "Paris Hilton", "Denzel Washington": a place word that is
         // also a given name, next to a capitalised word that can be a name, is a person.
         if single && kind != AliasKind::Demonym && phrase.org.is_none() {
