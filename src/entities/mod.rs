@@ -598,4 +598,11 @@ mod tests {
         assert_eq!(e[2].persons, ["Sergei Lavrov"]);
         assert_eq!(e[3].persons, ["Benjamin Netanyahu", "Sergei Lavrov"]);
     }
+
+    #[test]
+    fn us_state_is_a_place_but_virginia_woolf_is_a_person() {
+        let e = run(&["Voters in Texas and Ohio read Virginia Woolf."]).remove(0);
+        assert!(e.countries.is_empty());
+        assert_eq!(e.persons, ["Virginia Woolf"]);
+    }
 }

@@ -143,9 +143,11 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     let hits: &[Hit] = hits;
     for (hi, h) in hits.iter().enumerate() {
         let phrase = &lex.phrases[h.phrase];
-        let Some((_, kind)) = phrase.country else {
+        // Countries and blocked places ("Virginia Woolf"); organisations stay as they are.
+        if phrase.org.is_some() && phrase.country.is_none() {
             continue;
-        };
+        }
+        let kind = phrase.country.map_or(AliasKind::Name, |c| c.1);
         let single = h.last == h.first + 1;
         let w = words[h.first];
         let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
