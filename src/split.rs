@@ -174,8 +174,20 @@ fn continues(next: &str) -> bool {
 
 /// Agencies and words that mark a trailing parenthesis as a photo credit.
 const CREDIT_MARKERS: &[&str] = &[
-    "/", "photo", "getty", "reuters", "afp", "ap", "pa", "epa", "shutterstock", "credit",
-    "images", "pool", "courtesy", "handout",
+    "/",
+    "photo",
+    "getty",
+    "reuters",
+    "afp",
+    "ap",
+    "pa",
+    "epa",
+    "shutterstock",
+    "credit",
+    "images",
+    "pool",
+    "courtesy",
+    "handout",
 ];
 
 /// A photo caption ends in a credit: `(Michel Euler/AP)`, `(Getty Images)`,
@@ -195,8 +207,7 @@ pub fn credit_span(text: &str) -> Option<std::ops::Range<usize>> {
     }
     let open = t.rfind('(')?;
     let inner = &t[open + 1..t.len() - 1];
-    if inner.is_empty() || inner.len() > 80 || inner.contains(['.', ',']) && !inner.contains('/')
-    {
+    if inner.is_empty() || inner.len() > 80 || inner.contains(['.', ',']) && !inner.contains('/') {
         return None;
     }
     let lower = inner.to_lowercase();
@@ -204,9 +215,7 @@ pub fn credit_span(text: &str) -> Option<std::ops::Range<usize>> {
         if *m == "/" {
             return lower.contains('/');
         }
-        lower
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w == *m)
+        lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *m)
     });
     // The text before the credit is a description, not a sentence that carries on.
     (marked && open > 0).then_some(open..t.len())
@@ -241,9 +250,9 @@ fn cut_long(text: &str, max: usize) -> Vec<&str> {
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "capt",
-    "gov", "sen", "rep", "no", "vs", "etc", "inc", "co", "corp", "ltd", "mt", "ft", "rev",
-    "hon", "u.s", "u.k", "e.g", "i.e", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "capt", "gov",
+    "sen", "rep", "no", "vs", "etc", "inc", "co", "corp", "ltd", "mt", "ft", "rev", "hon", "u.s",
+    "u.k", "e.g", "i.e", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
 ];
 
 /// Byte offsets just after each sentence end (after closing quotes), not including the end.
@@ -305,7 +314,10 @@ mod tests {
     fn hard_wrapped_lines_are_joined() {
         let ps = split_text("The minister said on\nTuesday that talks\n  would resume.\n");
         assert_eq!(ps.len(), 1);
-        assert_eq!(ps[0].text, "The minister said on Tuesday that talks would resume.");
+        assert_eq!(
+            ps[0].text,
+            "The minister said on Tuesday that talks would resume."
+        );
     }
 
     #[test]
@@ -369,14 +381,20 @@ mod tests {
     #[test]
     fn markdown_heading_is_a_title_paragraph() {
         let ps = split_text("## Background\nThe dispute began in May.\n");
-        assert_eq!(kinds(&ps), vec![ParagraphKind::Title, ParagraphKind::Paragraph]);
+        assert_eq!(
+            kinds(&ps),
+            vec![ParagraphKind::Title, ParagraphKind::Paragraph]
+        );
         assert_eq!(ps[0].text, "Background");
     }
 
     #[test]
     fn short_unpunctuated_line_before_capital_is_a_heading() {
         let ps = split_text("What happens next\n\nThe council meets again in June.");
-        assert_eq!(kinds(&ps), vec![ParagraphKind::Title, ParagraphKind::Paragraph]);
+        assert_eq!(
+            kinds(&ps),
+            vec![ParagraphKind::Title, ParagraphKind::Paragraph]
+        );
     }
 
     #[test]

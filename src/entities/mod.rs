@@ -155,8 +155,8 @@ fn resolve(
     if chosen.is_none() && m.strong && m.keys.len() == 1 {
         chosen = full
             .iter()
-            .filter(|(o, p, f)| (*o, *p) <= at && f.keys.len() == 2 && f.keys[0] == *last)
-            .last();
+            .rev()
+            .find(|(o, p, f)| (*o, *p) <= at && f.keys.len() == 2 && f.keys[0] == *last);
     }
     if let Some((_, _, f)) = chosen {
         return Some(f.words.join(" "));
