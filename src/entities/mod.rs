@@ -605,4 +605,14 @@ mod tests {
         assert!(e.countries.is_empty());
         assert_eq!(e.persons, ["Virginia Woolf"]);
     }
+
+    #[test]
+    fn hyphenated_countries_each_count() {
+        assert_eq!(
+            codes("Israeli-Palestinian talks and the Russia-Ukraine war."),
+            ["IL", "PS", "RU", "UA"]
+        );
+        assert_eq!(codes("Pro-Russian and pro-American groups."), ["RU", "US"]);
+        assert!(codes("An Ontario-based firm made war-torn toys.").is_empty());
+    }
 }

@@ -135,6 +135,32 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         });
         k = last.max(k + 1);
     }
+    // Countries joined by hyphens inside one word: "Israeli-Palestinian", "US-China",
+    // "pro-Russian". Only countries count here; the word as a whole was handled above.
+    for (tk, _) in toks
+        .iter()
+        .zip(cover.iter())
+        .filter(|(_, c)| **c & COV_CREDIT == 0)
+    {
+        let (ts, te) = (tk.start as usize, tk.end as usize);
+        let mut j = ts;
+        while let Some(h) = t[j..te].find('-') {
+            let p = j + h + 1;
+            j = p;
+            if p >= te || !bytes[p].is_ascii_uppercase() {
+                continue;
+            }
+            let input = aho_corasick::Input::new(&t[..te])
+                .range(p..)
+                .anchored(aho_corasick::Anchored::Yes);
+            if let Some(m) = lex.automaton.find(input)
+                && (m.end() == te || bytes[m.end()] == b'-')
+                && let Some((idx, _)) = lex.phrases[m.pattern().as_usize()].country
+            {
+                out.countries.push(idx);
+            }
+        }
+    }
 
     // Context rules that turn a country word into something else.
     let covered_by_hit = |k: usize, hits: &[Hit]| hits.iter().any(|h| h.first <= k && k < h.last);
