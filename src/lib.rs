@@ -5,8 +5,13 @@
 //! it, cut [`snippet`]s and print through [`output`].
 
 pub mod entities;
+pub mod index;
 pub mod model;
+pub mod output;
 pub mod read;
+pub mod schema;
+pub mod search;
+pub mod snippet;
 pub mod split;
 
 pub use model::{Article, Paragraph, ParagraphKind};

@@ -147,7 +147,14 @@ fn heading_text(block: &str) -> Option<&str> {
     let rest = block.trim_start_matches('#');
     let hashes = block.len() - rest.len();
     if (1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with(' ')) {
-        Some(rest.trim().trim_end_matches('#').trim())
+        let text = rest.trim();
+        // A closing run of `#` counts only after a space (`## A ##`, not `## C#`).
+        let closed = text.trim_end_matches('#');
+        if closed.is_empty() || closed.ends_with(' ') {
+            Some(closed.trim())
+        } else {
+            Some(text)
+        }
     } else {
         None
     }
@@ -229,19 +236,19 @@ fn cut_long(text: &str, max: usize) -> Vec<&str> {
     let mut start = 0;
     let mut last_ok = None;
     for b in bounds {
-        if b - start > max {
-            if let Some(cut) = last_ok {
-                out.push(text[start..cut].trim());
-                start = cut;
-            }
-        }
-        last_ok = Some(b);
-    }
-    if text.len() - start > max {
-        if let Some(cut) = last_ok.filter(|&c| c > start) {
+        if b - start > max
+            && let Some(cut) = last_ok
+        {
             out.push(text[start..cut].trim());
             start = cut;
         }
+        last_ok = Some(b);
+    }
+    if text.len() - start > max
+        && let Some(cut) = last_ok.filter(|&c| c > start)
+    {
+        out.push(text[start..cut].trim());
+        start = cut;
     }
     out.push(text[start..].trim());
     out.retain(|s| !s.is_empty());

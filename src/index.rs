@@ -1,0 +1,580 @@
+//! Writing the index: parallel read → split → extract, batching, atomic commits,
+//! idempotent re-indexing and progress.
+//!
+//! Workers read and analyse sources in parallel and send whole articles to the one
+//! thread that talks to tantivy's writer, so an article's paragraphs are always added
+//! (and replaced) together: a commit never holds half an article.
+
+use crate::entities::{self, Entities};
+use crate::model::{Article, Paragraph};
+use crate::read::{self, ReadError, ReadEvent, ReadOptions, SourceFile};
+use crate::schema::{self, Fields};
+use crate::split;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+use tantivy::schema::{Facet, TantivyDocument};
+use tantivy::{Index, IndexWriter, TantivyError, Term};
+
+/// Bumped when splitting or extraction changes, so that re-indexing refreshes articles
+/// whose text did not change but whose paragraphs or entities would.
+const PIPELINE_VERSION: u64 = 1;
+
+/// Errors that stop indexing or opening an index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("index {0} is locked by another newsdex process; wait for it to finish")]
+    Locked(PathBuf),
+    #[error("{0} is not a newsdex index; choose another --index folder or empty this one")]
+    NotAnIndex(PathBuf),
+    #[error(
+        "index {path} was built by an older newsdex (schema {found}, need {expected}); delete the folder and run `newsdex index` again"
+    )]
+    OldSchema {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("no index at {0}; build one with `newsdex index PATH...` (or pass --index DIR)")]
+    Missing(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("stopped by --strict: {0}")]
+    Strict(ReadError),
+    #[error("index error: {0}")]
+    Tantivy(#[from] TantivyError),
+}
+
+/// How to index.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub read: ReadOptions,
+    /// Memory budget for tantivy's writer, in bytes (split across its threads).
+    pub memory_bytes: usize,
+    /// Worker threads for reading, splitting and extraction.
+    pub threads: usize,
+    /// Remove articles from the indexed roots that were not seen in this run.
+    pub prune: bool,
+    /// Stop at the first bad file or record instead of skipping it.
+    pub strict: bool,
+    /// Commit after this many bytes of article text (bounds what a crash can lose).
+    pub commit_every_bytes: u64,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            read: ReadOptions::default(),
+            memory_bytes: 256 << 20,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            prune: false,
+            strict: false,
+            commit_every_bytes: 64 << 20,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct IndexSummary {
+    pub files: usize,
+    pub articles: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub paragraphs: usize,
+    pub pruned: usize,
+    pub skipped_files: usize,
+    pub skipped_records: usize,
+    pub warnings: usize,
+    pub seconds: f64,
+    pub interrupted: bool,
+}
+
+/// Receives progress while indexing; the binary draws it, tests ignore it.
+pub trait Progress: Sync {
+    /// Called once the sources are known.
+    fn start(&self, files: usize, bytes: u64);
+    /// A source has been read completely.
+    fn advance(&self, bytes: u64, articles: u64);
+    /// A problem worth telling the user (already one plain sentence).
+    fn problem(&self, message: &str, is_warning: bool);
+    fn finish(&self);
+}
+
+/// A progress sink that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: usize, _: u64) {}
+    fn advance(&self, _: u64, _: u64) {}
+    fn problem(&self, _: &str, _: bool) {}
+    fn finish(&self) {}
+}
+
+/// Opens the newsdex index in `dir` for reading.
+pub fn open(dir: &Path) -> Result<(Index, Fields), IndexError> {
+    if !dir.join("meta.json").exists() {
+        if dir.join(schema::MARKER_FILE).exists() || !dir.exists() || is_empty_dir(dir) {
+            return Err(IndexError::Missing(dir.to_path_buf()));
+        }
+        return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+    }
+    check_marker(dir)?;
+    let index = Index::open_in_dir(dir).map_err(|e| match e {
+        TantivyError::IncompatibleIndex(_) | TantivyError::SchemaError(_) => {
+            IndexError::NotAnIndex(dir.to_path_buf())
+        }
+        other => IndexError::Tantivy(other),
+    })?;
+    schema::register_analyzer(&index);
+    let fields = Fields::of(&index).ok_or_else(|| IndexError::NotAnIndex(dir.to_path_buf()))?;
+    Ok((index, fields))
+}
+
+/// Opens the index in `dir`, creating it (and the folder) when there is none.
+pub fn open_or_create(dir: &Path) -> Result<(Index, Fields), IndexError> {
+    let io = |source| IndexError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if dir.join("meta.json").exists() {
+        return open(dir);
+    }
+    std::fs::create_dir_all(dir).map_err(io)?;
+    // Refuse to write an index into a folder that holds something else.
+    let foreign = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .any(|e| {
+            let name = e.file_name();
+            name != ".gitkeep"
+                && name != schema::MARKER_FILE
+                && !name.to_string_lossy().starts_with(".tantivy")
+        });
+    if foreign {
+        return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+    }
+    let fields = Fields::build();
+    // Paragraphs of one article sit together in the store and share their title: zstd
+    // over 64 KiB blocks compresses that text about twice as well as the default lz4,
+    // which keeps the index smaller than the archive; a block decompresses in tens of
+    // microseconds, well inside a search's budget.
+    let settings = tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(6),
+        }),
+        docstore_blocksize: 64 * 1024,
+        ..Default::default()
+    };
+    let index = Index::builder()
+        .schema(fields.schema.clone())
+        .settings(settings)
+        .create_in_dir(dir)?;
+    schema::register_analyzer(&index);
+    let marker = serde_json::json!({ "newsdex": true, "schema_version": schema::SCHEMA_VERSION });
+    std::fs::write(dir.join(schema::MARKER_FILE), marker.to_string()).map_err(io)?;
+    Ok((index, fields))
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .is_ok_and(|mut d| d.all(|e| e.is_ok_and(|e| e.file_name() == ".gitkeep")))
+}
+
+fn check_marker(dir: &Path) -> Result<(), IndexError> {
+    let marker = dir.join(schema::MARKER_FILE);
+    let text =
+        std::fs::read_to_string(&marker).map_err(|_| IndexError::NotAnIndex(dir.to_path_buf()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|_| IndexError::NotAnIndex(dir.to_path_buf()))?;
+    let found = value["schema_version"].as_u64().unwrap_or(0) as u32;
+    if found != schema::SCHEMA_VERSION {
+        return Err(IndexError::OldSchema {
+            path: dir.to_path_buf(),
+            found,
+            expected: schema::SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// An article already in the index: its content hash and source.
+struct Existing {
+    hash: u64,
+    source: String,
+}
+
+/// Reads every live article's id, hash and source from the fast fields.
+fn existing_articles(index: &Index) -> Result<HashMap<String, Existing>, IndexError> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let (Some(ids), Some(sources)) = (ff.str("id")?, ff.str("source")?) else {
+            continue;
+        };
+        let hashes = ff.u64("hash")?;
+        let mut seen_ords = HashSet::new();
+        let mut id = String::new();
+        let mut source = String::new();
+        for doc in segment.doc_ids_alive() {
+            let Some(ord) = ids.term_ords(doc).next() else {
+                continue;
+            };
+            if !seen_ords.insert(ord) {
+                continue;
+            }
+            id.clear();
+            source.clear();
+            ids.ord_to_str(ord, &mut id).map_err(TantivyError::from)?;
+            if let Some(sord) = sources.term_ords(doc).next() {
+                sources
+                    .ord_to_str(sord, &mut source)
+                    .map_err(TantivyError::from)?;
+            }
+            out.insert(
+                id.clone(),
+                Existing {
+                    hash: hashes.first(doc).unwrap_or(0),
+                    source: source.clone(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// FNV-1a: a stable content hash (std's hasher may change between Rust releases).
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // Separator so that ("ab", "c") and ("a", "bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The hash that decides whether a re-indexed article changed.
+pub fn content_hash(article: &Article) -> u64 {
+    let date = article.date.map(|d| d.timestamp()).unwrap_or(i64::MIN);
+    fnv1a(&[
+        &PIPELINE_VERSION.to_le_bytes(),
+        article.source.as_bytes(),
+        article.title.as_deref().unwrap_or("").as_bytes(),
+        article.body.as_bytes(),
+        &date.to_le_bytes(),
+        article.author.as_deref().unwrap_or("").as_bytes(),
+    ])
+}
+
+/// Builds the paragraph documents of one article.
+pub fn article_docs(
+    fields: &Fields,
+    article: &Article,
+    paragraphs: &[Paragraph],
+    entities: &[Entities],
+    hash: u64,
+) -> Vec<TantivyDocument> {
+    let date = article
+        .date
+        .map(|d| tantivy::DateTime::from_timestamp_secs(d.timestamp()));
+    paragraphs
+        .iter()
+        .zip(entities)
+        .map(|(p, e)| {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.id, &article.id);
+            if let Some(title) = &article.title {
+                doc.add_text(fields.title, title);
+            }
+            doc.add_text(fields.body, &p.text);
+            doc.add_u64(fields.para, p.para as u64);
+            doc.add_text(fields.kind, p.kind.as_str());
+            doc.add_text(fields.source, &article.source);
+            if let Some(d) = date {
+                doc.add_date(fields.date, d);
+            }
+            if let Some(a) = &article.author {
+                doc.add_text(fields.author, a);
+            }
+            doc.add_u64(fields.hash, hash);
+            for name in &e.persons {
+                doc.add_facet(fields.person, Facet::from_path(["person", name.as_str()]));
+            }
+            for c in &e.countries {
+                doc.add_facet(fields.country, Facet::from_path(["country", c.code]));
+            }
+            for name in &e.orgs {
+                doc.add_facet(fields.org, Facet::from_path(["org", name.as_str()]));
+            }
+            doc
+        })
+        .collect()
+}
+
+/// What a worker sends to the writer thread.
+enum Work {
+    Article {
+        id: String,
+        source: String,
+        docs: Vec<TantivyDocument>,
+        bytes: u64,
+    },
+    Unchanged {
+        id: String,
+    },
+    Problem(ReadError, Problem),
+    SourceDone {
+        bytes: u64,
+        articles: u64,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    SkippedFile,
+    SkippedRecord,
+    Warning,
+}
+
+/// Indexes `paths` into the index at `dir`.
+pub fn run(
+    dir: &Path,
+    paths: &[PathBuf],
+    opts: &IndexOptions,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<IndexSummary, IndexError> {
+    let started = Instant::now();
+    let (index, fields) = open_or_create(dir)?;
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(
+            opts.threads.clamp(1, 8),
+            opts.memory_bytes.max(15 << 20) * opts.threads.clamp(1, 8),
+        )
+        .map_err(|e| match e {
+            TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
+            other => IndexError::Tantivy(other),
+        })?;
+
+    let mut summary = IndexSummary::default();
+    let mut discover_errors = Vec::new();
+    let sources = read::discover(paths, &mut |e| discover_errors.push(e));
+    for e in discover_errors {
+        summary.skipped_files += 1;
+        if opts.strict {
+            return Err(IndexError::Strict(e));
+        }
+        progress.problem(&e.to_string(), false);
+    }
+    summary.files = sources.len();
+    let total_bytes = sources.iter().map(|s| s.len).sum();
+    progress.start(sources.len(), total_bytes);
+
+    let existing = existing_articles(&index)?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let workers = opts.threads.clamp(1, 16);
+    let (tx, rx) = mpsc::sync_channel::<Work>(256);
+
+    let result = std::thread::scope(|scope| -> Result<(), IndexError> {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (sources, next, stop, existing, fields) =
+                (&sources, &next, &stop, &existing, &fields);
+            scope.spawn(move || {
+                worker(
+                    sources, next, stop, cancel, existing, fields, &opts.read, &tx,
+                )
+            });
+        }
+        drop(tx);
+
+        let mut since_commit: u64 = 0;
+        for work in rx {
+            match work {
+                Work::Article {
+                    id,
+                    source,
+                    docs,
+                    bytes,
+                } => {
+                    let _ = source;
+                    let replacing = existing.contains_key(&id) || seen.contains(&id);
+                    if replacing {
+                        writer.delete_term(Term::from_field_text(fields.id, &id));
+                    }
+                    if existing.contains_key(&id) && !seen.contains(&id) {
+                        summary.updated += 1;
+                    } else if !seen.contains(&id) {
+                        summary.added += 1;
+                    }
+                    summary.articles += 1;
+                    summary.paragraphs += docs.len();
+                    for doc in docs {
+                        writer.add_document(doc)?;
+                    }
+                    seen.insert(id);
+                    since_commit += bytes;
+                    if since_commit >= opts.commit_every_bytes {
+                        writer.commit()?;
+                        since_commit = 0;
+                    }
+                }
+                Work::Unchanged { id } => {
+                    summary.articles += 1;
+                    summary.unchanged += 1;
+                    seen.insert(id);
+                }
+                Work::Problem(e, kind) => {
+                    match kind {
+                        Problem::SkippedFile => summary.skipped_files += 1,
+                        Problem::SkippedRecord => summary.skipped_records += 1,
+                        Problem::Warning => summary.warnings += 1,
+                    }
+                    if opts.strict && kind != Problem::Warning {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(IndexError::Strict(e));
+                    }
+                    progress.problem(&e.to_string(), kind == Problem::Warning);
+                }
+                Work::SourceDone { bytes, articles } => progress.advance(bytes, articles),
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        // Nothing of this run is committed: the index stays as it was.
+        let _ = writer.rollback();
+        progress.finish();
+        return Err(e);
+    }
+    summary.interrupted = cancel.load(Ordering::Relaxed);
+
+    if opts.prune && !summary.interrupted {
+        let roots: HashSet<&str> = sources.iter().map(|s| root_of(&s.rel)).collect();
+        for (id, old) in &existing {
+            if !seen.contains(id) && roots.contains(root_of(&old.source)) {
+                writer.delete_term(Term::from_field_text(fields.id, id));
+                summary.pruned += 1;
+            }
+        }
+    }
+    // Whole articles only were added, so even an interrupted run commits a consistent
+    // state; the next run skips what is already in.
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    progress.finish();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// The root folder name of a source (`bbc` for `bbc/politics/x.txt`).
+fn root_of(source: &str) -> &str {
+    let s = source.split(':').next().unwrap_or(source);
+    s.split('/').next().unwrap_or(s)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn worker(
+    sources: &[SourceFile],
+    next: &AtomicUsize,
+    stop: &AtomicBool,
+    cancel: &AtomicBool,
+    existing: &HashMap<String, Existing>,
+    fields: &Fields,
+    read_opts: &ReadOptions,
+    tx: &mpsc::SyncSender<Work>,
+) {
+    let extractor = entities::extractor();
+    loop {
+        if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(source) = sources.get(i) else {
+            return;
+        };
+        let mut articles = 0u64;
+        let result = read::read_source(source, read_opts, &mut |event| {
+            if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let work = match event {
+                ReadEvent::Article(article) => {
+                    articles += 1;
+                    analyse(&article, existing, fields, extractor)
+                }
+                ReadEvent::Warning(e) => Work::Problem(e, Problem::Warning),
+                ReadEvent::Skipped(e) => Work::Problem(e, Problem::SkippedRecord),
+            };
+            let _ = tx.send(work);
+        });
+        if let Err(e) = result {
+            let _ = tx.send(Work::Problem(e, Problem::SkippedFile));
+        }
+        let _ = tx.send(Work::SourceDone {
+            bytes: source.len,
+            articles,
+        });
+    }
+}
+
+/// Split and extract one article, unless it is already indexed unchanged.
+fn analyse(
+    article: &Article,
+    existing: &HashMap<String, Existing>,
+    fields: &Fields,
+    extractor: &entities::Extractor,
+) -> Work {
+    let hash = content_hash(article);
+    if existing.get(&article.id).is_some_and(|e| e.hash == hash) {
+        return Work::Unchanged {
+            id: article.id.clone(),
+        };
+    }
+    let paragraphs = split::split(article);
+    let entities = extractor.extract(article.title.as_deref(), &paragraphs);
+    Work::Article {
+        id: article.id.clone(),
+        source: article.source.clone(),
+        docs: article_docs(fields, article, &paragraphs, &entities, hash),
+        bytes: article.body.len() as u64,
+    }
+}
+
+/// Removes articles by id; returns the ids that were in the index.
+pub fn delete(dir: &Path, ids: &[String]) -> Result<Vec<String>, IndexError> {
+    let (index, fields) = open(dir)?;
+    let existing = existing_articles(&index)?;
+    let mut writer: IndexWriter =
+        index
+            .writer_with_num_threads(1, 15 << 20)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
+                other => IndexError::Tantivy(other),
+            })?;
+    let mut deleted = Vec::new();
+    for id in ids {
+        if existing.contains_key(id) {
+            writer.delete_term(Term::from_field_text(fields.id, id));
+            deleted.push(id.clone());
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(deleted)
+}

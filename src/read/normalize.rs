@@ -1,0 +1,85 @@
+//! The one shape every reader gives a body: LF line endings, no trailing spaces,
+//! paragraphs separated by exactly one blank line, no blank lines at either end.
+
+/// Normalises article text: strips a BOM, turns CRLF/CR and Unicode line/paragraph
+/// separators into LF (form feeds and paragraph separators into a blank line), drops
+/// control characters other than tab, trims line ends, collapses runs of blank lines into
+/// one and trims blank lines at both ends. Lines are not joined.
+pub fn normalize_body(text: &str) -> String {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut cleaned = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                cleaned.push('\n');
+            }
+            '\u{2028}' | '\u{85}' => cleaned.push('\n'),
+            '\u{2029}' | '\u{0C}' => cleaned.push_str("\n\n"),
+            '\n' | '\t' => cleaned.push(c),
+            c if c.is_control() => {}
+            c => cleaned.push(c),
+        }
+    }
+
+    let mut out = String::with_capacity(cleaned.len());
+    let mut pending_blank = false;
+    for line in cleaned.split('\n') {
+        let line = line.trim_end();
+        if line.is_empty() {
+            pending_blank = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+            if pending_blank {
+                out.push('\n');
+            }
+        }
+        pending_blank = false;
+        out.push_str(line);
+    }
+    out
+}
+
+/// For record bodies (JSON, CSV): when the text has no blank line at all, each line is
+/// taken as its own paragraph. Nobody hard-wraps a JSON string; dumps that keep
+/// paragraphs use one `\n` between them, and the splitter would otherwise join them.
+pub(crate) fn record_body(text: &str) -> String {
+    let body = normalize_body(text);
+    if body.contains("\n\n") || !body.contains('\n') {
+        body
+    } else {
+        body.replace('\n', "\n\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_and_blank_runs_are_normalised() {
+        assert_eq!(
+            normalize_body("\r\n\r\nOne\r\ntwo  \r\n\r\n \r\n\r\nThree\rfour\n\n"),
+            "One\ntwo\n\nThree\nfour"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_form_feed_breaks_paragraphs() {
+        assert_eq!(normalize_body("a\u{7}b\u{0C}c"), "ab\n\nc");
+    }
+
+    #[test]
+    fn record_body_without_blank_lines_gets_one_paragraph_per_line() {
+        assert_eq!(record_body("First.\nSecond."), "First.\n\nSecond.");
+        assert_eq!(
+            record_body("First\nwrapped.\n\nSecond."),
+            "First\nwrapped.\n\nSecond."
+        );
+    }
+}

@@ -1,0 +1,924 @@
+//! Query parsing, entity filters, ranking, grouping and facet counts.
+
+use crate::entities;
+use crate::model::ParagraphKind;
+use crate::schema::{self, Fields};
+use crate::snippet::{self, Highlighter, Snippet};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+use std::time::Instant;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, TantivyDocument, Value};
+use tantivy::{DocAddress, Index, Searcher, Term};
+
+/// A query the user got wrong, with the byte position it goes wrong at.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("query error at column {} of '{query}': {message}", .position + 1)]
+    Syntax {
+        query: String,
+        position: usize,
+        message: String,
+    },
+    #[error("query error: {0}")]
+    Invalid(String),
+    #[error(
+        "unknown country '{0}'; try a name (France), demonym (French), code (FR) or capital (Paris)"
+    )]
+    UnknownCountry(String),
+    #[error("bad date '{0}'; use YYYY-MM-DD")]
+    BadDate(String),
+    #[error("search failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// Entity and date filters. Each inner Vec is "any of"; the outer Vec is "all of".
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub persons: Vec<Vec<String>>,
+    pub countries: Vec<Vec<String>>,
+    pub orgs: Vec<Vec<String>>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.persons.is_empty()
+            && self.countries.is_empty()
+            && self.orgs.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+    }
+}
+
+/// What to search for and how to present it.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub query: String,
+    pub filters: Filters,
+    pub limit: usize,
+    pub offset: usize,
+    /// One hit per article: its best paragraph, with the article's number of matches.
+    pub group: bool,
+    /// Count entities over all matching paragraphs.
+    pub facets: bool,
+    /// How many values per facet to report.
+    pub facet_limit: usize,
+    /// Target snippet length in bytes.
+    pub snippet_bytes: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            query: String::new(),
+            filters: Filters::default(),
+            limit: 10,
+            offset: 0,
+            group: false,
+            facets: false,
+            facet_limit: 10,
+            snippet_bytes: 240,
+        }
+    }
+}
+
+/// A country as shown in results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountryRef {
+    pub code: String,
+    pub name: String,
+}
+
+impl CountryRef {
+    pub fn from_code(code: &str) -> CountryRef {
+        CountryRef {
+            code: code.to_string(),
+            name: entities::lookup_country_code(code)
+                .map_or_else(|| code.to_string(), |c| c.name.to_string()),
+        }
+    }
+}
+
+/// One matching paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article_id: String,
+    pub title: Option<String>,
+    pub para: u32,
+    pub kind: String,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub text: String,
+    pub snippet: Snippet,
+    pub persons: Vec<String>,
+    pub countries: Vec<CountryRef>,
+    pub orgs: Vec<String>,
+    /// With `--group`: how many paragraphs of this article matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_hits: Option<usize>,
+}
+
+/// Facet value and count.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Country facet with its display name.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryCount {
+    pub code: String,
+    pub name: String,
+    pub count: u64,
+}
+
+/// Entity counts over all matching paragraphs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub person: Vec<FacetCount>,
+    pub country: Vec<CountryCount>,
+    pub org: Vec<FacetCount>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total_hits: usize,
+    /// With `--group`: the number of matching articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_articles: Option<usize>,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+    /// Notes for the user, e.g. which people an ambiguous surname matched.
+    #[serde(skip)]
+    pub notices: Vec<String>,
+    /// Person names the filters resolved to, for highlighting in the terminal.
+    #[serde(skip)]
+    pub filter_persons: Vec<String>,
+    /// Country codes the filters resolved to, for highlighting in the terminal.
+    #[serde(skip)]
+    pub filter_countries: Vec<String>,
+}
+
+/// A ranked document: score, address, and (grouped) the article's number of matches.
+type RankedDoc = (f32, DocAddress, Option<usize>);
+
+/// A query ready to run, with what is needed to present its hits.
+pub struct Prepared {
+    pub query: Box<dyn Query>,
+    pub has_text: bool,
+    pub highlighter: Highlighter,
+    /// Notes for the user (ambiguous or unknown names).
+    pub notices: Vec<String>,
+    /// Person names the filters resolved to.
+    pub filter_persons: Vec<String>,
+    /// Country codes the filters resolved to.
+    pub filter_countries: Vec<String>,
+}
+
+/// An open index, ready to answer queries.
+pub struct Engine {
+    index: Index,
+    fields: Fields,
+    searcher: Searcher,
+}
+
+/// Entity filter fields that can also be written in the query (`person:macron`).
+const ENTITY_FIELDS: [&str; 3] = ["person", "country", "org"];
+
+impl Engine {
+    pub fn new(index: Index, fields: Fields) -> Result<Self, QueryError> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        Ok(Engine {
+            index,
+            fields,
+            searcher,
+        })
+    }
+
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Builds the tantivy query for a text query plus filters. With `match_all`, an
+    /// empty query with no filters matches every paragraph (facet listings); otherwise
+    /// it is an error.
+    pub fn prepare(
+        &self,
+        query_text: &str,
+        filters: &Filters,
+        match_all: bool,
+    ) -> Result<Prepared, QueryError> {
+        let (text_query, mut filters) = split_entity_terms(query_text, filters)?;
+        let mut notices = Vec::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut highlighter = Highlighter::default();
+        let has_text = !text_query.trim().is_empty();
+        if has_text {
+            check_syntax(&text_query)?;
+            let mut parser =
+                QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
+            parser.set_conjunction_by_default();
+            parser.set_field_boost(self.fields.title, 1.5);
+            let q = parser
+                .parse_query(&text_query)
+                .map_err(|e| parser_error(&text_query, e))?;
+            highlighter = highlighter_for(&*q, &text_query, &self.fields);
+            clauses.push((Occur::Must, q));
+        }
+        let mut filter_persons = Vec::new();
+        let mut filter_countries = Vec::new();
+        for group in std::mem::take(&mut filters.persons) {
+            let names = self.resolve_persons(&group, &mut notices);
+            filter_persons.extend(names.iter().cloned());
+            clauses.push((Occur::Must, facet_any(self.fields.person, "person", &names)));
+        }
+        for group in std::mem::take(&mut filters.countries) {
+            let mut codes = Vec::new();
+            for c in &group {
+                match entities::lookup_country(c) {
+                    Some(country) => codes.push(country.code.to_string()),
+                    // Like an unknown person: say so, and match nothing (exit 1).
+                    None => notices.push(format!(
+                        "unknown country '{c}'; try a name (France), demonym (French), code (FR) or capital (Paris)"
+                    )),
+                }
+            }
+            filter_countries.extend(codes.iter().cloned());
+            clauses.push((
+                Occur::Must,
+                facet_any(self.fields.country, "country", &codes),
+            ));
+        }
+        for group in std::mem::take(&mut filters.orgs) {
+            let names = self.resolve_facet_values("org", self.fields.org, &group, &mut notices);
+            clauses.push((Occur::Must, facet_any(self.fields.org, "org", &names)));
+        }
+        if filters.since.is_some() || filters.until.is_some() {
+            let bound = |s: &Option<String>, end: bool| -> Result<Bound<Term>, QueryError> {
+                match s {
+                    None => Ok(Bound::Unbounded),
+                    Some(s) => {
+                        let secs = parse_day(s, end)?;
+                        let t = Term::from_field_date(
+                            self.fields.date,
+                            tantivy::DateTime::from_timestamp_secs(secs),
+                        );
+                        Ok(if end {
+                            Bound::Excluded(t)
+                        } else {
+                            Bound::Included(t)
+                        })
+                    }
+                }
+            };
+            let lower = bound(&filters.since, false)?;
+            let upper = bound(&filters.until, true)?;
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        let query: Box<dyn Query> = match clauses.len() {
+            0 if match_all => Box::new(AllQuery),
+            0 => {
+                return Err(QueryError::Invalid(
+                    "give words to search for, or a filter such as --person, --country or --org"
+                        .into(),
+                ));
+            }
+            1 => clauses.pop().expect("one clause").1,
+            _ => Box::new(BooleanQuery::new(clauses)),
+        };
+        Ok(Prepared {
+            query,
+            has_text,
+            highlighter,
+            notices,
+            filter_persons,
+            filter_countries,
+        })
+    }
+
+    /// Runs a search.
+    pub fn search(&self, opts: &SearchOptions) -> Result<SearchResults, QueryError> {
+        let started = Instant::now();
+        let Prepared {
+            query,
+            has_text,
+            highlighter,
+            notices,
+            filter_persons,
+            filter_countries,
+        } = self.prepare(&opts.query, &opts.filters, false)?;
+        let total_hits = self.searcher.search(&*query, &Count)?;
+        let (ranked, total_articles) = if opts.group {
+            let (r, n) = self.grouped(&*query, has_text, opts)?;
+            (r, Some(n))
+        } else if has_text {
+            let top = TopDocs::with_limit(opts.limit.max(1))
+                .and_offset(opts.offset)
+                .tweak_score(lead_boost);
+            let docs = self.searcher.search(&*query, &top)?;
+            (docs.into_iter().map(|(s, a)| (s, a, None)).collect(), None)
+        } else {
+            (
+                self.in_article_order(&*query, opts.offset, opts.limit)?,
+                None,
+            )
+        };
+
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (i, (score, addr, article_hits)) in ranked.into_iter().enumerate().take(opts.limit) {
+            let doc: TantivyDocument = self.searcher.doc(addr)?;
+            let mut hit = self.hit_from_doc(&doc, &highlighter, opts.snippet_bytes);
+            hit.rank = opts.offset + i + 1;
+            hit.score = score;
+            hit.article_hits = article_hits;
+            hits.push(hit);
+        }
+        let facets = if opts.facets {
+            Some(self.facet_counts(&*query, opts.facet_limit)?)
+        } else {
+            None
+        };
+        Ok(SearchResults {
+            query: opts.query.clone(),
+            total_hits,
+            total_articles,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets,
+            notices,
+            filter_persons,
+            filter_countries,
+        })
+    }
+
+    /// All matches, best paragraph per article, articles ordered by their best score
+    /// (or newest first without words).
+    fn grouped(
+        &self,
+        query: &dyn Query,
+        has_text: bool,
+        opts: &SearchOptions,
+    ) -> Result<(Vec<RankedDoc>, usize), QueryError> {
+        let all: Vec<(f32, DocAddress)> = if has_text {
+            let n = self.searcher.search(query, &Count)?.max(1);
+            self.searcher
+                .search(query, &TopDocs::with_limit(n).tweak_score(lead_boost))?
+        } else {
+            self.in_article_order(query, 0, usize::MAX)?
+                .into_iter()
+                .map(|(s, a, _)| (s, a))
+                .collect()
+        };
+        let mut order: Vec<String> = Vec::new();
+        let mut best: HashMap<String, (f32, DocAddress, usize)> = HashMap::new();
+        for (score, addr) in all {
+            let id = self.article_id_of(addr)?;
+            match best.get_mut(&id) {
+                Some(entry) => entry.2 += 1,
+                None => {
+                    order.push(id.clone());
+                    best.insert(id, (score, addr, 1));
+                }
+            }
+        }
+        let total = order.len();
+        let out = order
+            .into_iter()
+            .skip(opts.offset)
+            .take(opts.limit)
+            .map(|id| {
+                let (s, a, n) = best[&id];
+                (s, a, Some(n))
+            })
+            .collect();
+        Ok((out, total))
+    }
+
+    fn article_id_of(&self, addr: DocAddress) -> Result<String, QueryError> {
+        let seg = self.searcher.segment_reader(addr.segment_ord);
+        let col = seg
+            .fast_fields()
+            .str("id")?
+            .ok_or_else(|| QueryError::Invalid("index has no id column".into()))?;
+        let mut s = String::new();
+        if let Some(ord) = col.term_ords(addr.doc_id).next() {
+            col.ord_to_str(ord, &mut s)
+                .map_err(tantivy::TantivyError::from)?;
+        }
+        Ok(s)
+    }
+
+    /// Matches without a text query: newest articles first, then by article, then by
+    /// paragraph number.
+    fn in_article_order(
+        &self,
+        query: &dyn Query,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<RankedDoc>, QueryError> {
+        let mut keyed = Vec::new();
+        let docs = self
+            .searcher
+            .search(query, &tantivy::collector::DocSetCollector)?;
+        let mut id_buf = String::new();
+        let mut readers = HashMap::new();
+        for addr in docs {
+            let seg = self.searcher.segment_reader(addr.segment_ord);
+            let (ids, paras, dates) = match readers.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let ff = seg.fast_fields();
+                    v.insert((ff.str("id")?, ff.u64("para")?, ff.date("date")?))
+                }
+            };
+            id_buf.clear();
+            if let Some(ids) = ids
+                && let Some(ord) = ids.term_ords(addr.doc_id).next()
+            {
+                ids.ord_to_str(ord, &mut id_buf)
+                    .map_err(tantivy::TantivyError::from)?;
+            }
+            let date = dates
+                .first(addr.doc_id)
+                .map_or(i64::MIN, |d| d.into_timestamp_secs());
+            let para = paras.first(addr.doc_id).unwrap_or(0);
+            keyed.push((std::cmp::Reverse(date), id_buf.clone(), para, addr));
+        }
+        keyed.sort();
+        Ok(keyed
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(_, _, _, a)| (0.0, a, None))
+            .collect())
+    }
+
+    fn hit_from_doc(&self, doc: &TantivyDocument, hl: &Highlighter, snippet_bytes: usize) -> Hit {
+        let f = &self.fields;
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let facet_leaves = |field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_facet())
+                .filter_map(|enc| Facet::from_encoded(enc.as_bytes().to_vec()).ok())
+                .filter_map(|facet| facet.to_path().get(1).map(|s| s.to_string()))
+                .collect()
+        };
+        let text = text_of(f.body).unwrap_or_default();
+        let snippet = hl.snippet(&text, snippet_bytes);
+        Hit {
+            rank: 0,
+            score: 0.0,
+            article_id: text_of(f.id).unwrap_or_default(),
+            title: text_of(f.title),
+            para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0) as u32,
+            kind: text_of(f.kind).unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
+            source: text_of(f.source).unwrap_or_default(),
+            date: doc
+                .get_first(f.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(|d| {
+                    chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                }),
+            text,
+            snippet,
+            persons: facet_leaves(f.person),
+            countries: facet_leaves(f.country)
+                .iter()
+                .map(|c| CountryRef::from_code(c))
+                .collect(),
+            orgs: facet_leaves(f.org),
+            article_hits: None,
+        }
+    }
+
+    /// Counts persons, countries and orgs over every paragraph matching `query`.
+    pub fn facet_counts(&self, query: &dyn Query, limit: usize) -> Result<Facets, QueryError> {
+        let mut person = FacetCollector::for_field("person");
+        person.add_facet("/person");
+        let mut country = FacetCollector::for_field("country");
+        country.add_facet("/country");
+        let mut org = FacetCollector::for_field("org");
+        org.add_facet("/org");
+        let (p, c, o) = self.searcher.search(query, &(person, country, org))?;
+        let leaves = |counts: &tantivy::collector::FacetCounts, root: &str| {
+            let mut v: Vec<(String, u64)> = counts
+                .get(root)
+                .map(|(f, n)| {
+                    (
+                        f.to_path().last().map_or(String::new(), |s| s.to_string()),
+                        n,
+                    )
+                })
+                .collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v.truncate(limit);
+            v
+        };
+        Ok(Facets {
+            person: leaves(&p, "/person")
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect(),
+            country: leaves(&c, "/country")
+                .into_iter()
+                .map(|(code, count)| {
+                    let r = CountryRef::from_code(&code);
+                    CountryCount {
+                        code: r.code,
+                        name: r.name,
+                        count,
+                    }
+                })
+                .collect(),
+            org: leaves(&o, "/org")
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect(),
+        })
+    }
+
+    /// Every value of a facet field in the index (`person`, `country`, `org`).
+    pub fn facet_values(&self, root: &str, field: tantivy::schema::Field) -> Vec<String> {
+        let mut out = HashSet::new();
+        for seg in self.searcher.segment_readers() {
+            let Ok(inv) = seg.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inv.terms().stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(facet) = Facet::from_encoded(stream.key().to_vec()) else {
+                    continue;
+                };
+                let path = facet.to_path();
+                if path.len() == 2 && path[0] == root {
+                    out.insert(path[1].to_string());
+                }
+            }
+        }
+        let mut v: Vec<String> = out.into_iter().collect();
+        v.sort();
+        v
+    }
+
+    /// Resolves what a user typed for a person to the indexed names: full name,
+    /// surname, or given name + surname, ignoring case, accents and titles.
+    pub fn resolve_persons(&self, wanted: &[String], notices: &mut Vec<String>) -> Vec<String> {
+        self.resolve_facet_values("person", self.fields.person, wanted, notices)
+    }
+
+    fn resolve_facet_values(
+        &self,
+        root: &str,
+        field: tantivy::schema::Field,
+        wanted: &[String],
+        notices: &mut Vec<String>,
+    ) -> Vec<String> {
+        let values = self.facet_values(root, field);
+        let keyed: Vec<(String, &String)> = values
+            .iter()
+            .map(|v| (entities::normalize_name(v), v))
+            .collect();
+        let mut out = Vec::new();
+        for w in wanted {
+            let key = entities::normalize_name(entities::strip_person_title(w));
+            if key.is_empty() {
+                continue;
+            }
+            let exact: Vec<&String> = keyed
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| *v)
+                .collect();
+            let found: Vec<&String> = if !exact.is_empty() {
+                exact
+            } else {
+                // Word-wise: every typed word is a word of the name, and the last typed
+                // word is the name's last word (a surname).
+                let words: Vec<&str> = key.split(' ').collect();
+                keyed
+                    .iter()
+                    .filter(|(k, _)| {
+                        let name_words: Vec<&str> = k.split(' ').collect();
+                        words.iter().all(|w| name_words.contains(w))
+                            && (root != "person"
+                                || name_words.last() == words.last()
+                                || words.len() > 1)
+                    })
+                    .map(|(_, v)| *v)
+                    .collect()
+            };
+            if found.len() > 1 {
+                notices.push(format!(
+                    "'{w}' matches {} {root}s: {}",
+                    found.len(),
+                    found
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if found.is_empty() {
+                notices.push(format!("no {root} called '{w}' in the index"));
+            }
+            out.extend(found.into_iter().cloned());
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The paragraphs of one article, in order.
+    pub fn article(&self, id: &str) -> Result<Vec<Hit>, QueryError> {
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let docs = self
+            .searcher
+            .search(&q, &tantivy::collector::DocSetCollector)?;
+        let mut hits = Vec::new();
+        for addr in docs {
+            let doc: TantivyDocument = self.searcher.doc(addr)?;
+            hits.push(self.hit_from_doc(&doc, &Highlighter::default(), usize::MAX));
+        }
+        hits.sort_by_key(|h| h.para);
+        Ok(hits)
+    }
+}
+
+/// News is written lead first: the opening paragraphs state the story, later ones
+/// elaborate. A mild boost for early paragraphs (x1.25 for the first, fading to 1)
+/// breaks near-ties of BM25 in favour of the paragraph that is about the topic.
+fn lead_boost(
+    segment: &tantivy::SegmentReader,
+) -> impl Fn(tantivy::DocId, tantivy::Score) -> tantivy::Score + use<> {
+    let paras = segment
+        .fast_fields()
+        .u64("para")
+        .ok()
+        .map(|c| c.first_or_default_col(0));
+    move |doc, score| {
+        let para = paras.as_ref().map_or(0, |c| c.get_val(doc));
+        if para == 0 {
+            score
+        } else {
+            score * (1.0 + 0.25 / para as f32)
+        }
+    }
+}
+
+/// A query matching documents with any of the given facet values (none: nothing).
+fn facet_any(field: tantivy::schema::Field, root: &str, values: &[String]) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = values
+        .iter()
+        .map(|v| {
+            let term = Term::from_facet(field, &Facet::from_path([root, v.as_str()]));
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    if clauses.is_empty() {
+        return Box::new(tantivy::query::EmptyQuery);
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Start of day (or start of the next day, for an inclusive `until`) in unix seconds.
+fn parse_day(s: &str, end: bool) -> Result<i64, QueryError> {
+    let day = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d"))
+        .or_else(|_| chrono::NaiveDate::parse_from_str(&format!("{}-01-01", s.trim()), "%Y-%m-%d"))
+        .map_err(|_| QueryError::BadDate(s.to_string()))?;
+    let day = if end {
+        day.succ_opt().unwrap_or(day)
+    } else {
+        day
+    };
+    Ok(day
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp())
+}
+
+/// Moves `person:`, `country:` and `org:` clauses out of the query text into filters
+/// (values may be quoted: `person:"Keir Starmer"`).
+fn split_entity_terms(query: &str, base: &Filters) -> Result<(String, Filters), QueryError> {
+    let mut filters = base.clone();
+    let mut rest = String::with_capacity(query.len());
+    let mut i = 0;
+    let bytes = query.as_bytes();
+    while i < query.len() {
+        let at_word_start = i == 0 || bytes[i - 1].is_ascii_whitespace() || bytes[i - 1] == b'(';
+        let field = ENTITY_FIELDS.iter().find(|f| {
+            at_word_start
+                && query[i..].len() > f.len()
+                && query[i..i + f.len()].eq_ignore_ascii_case(f)
+                && bytes[i + f.len()] == b':'
+        });
+        if let Some(field) = field {
+            let start = i + field.len() + 1;
+            let (value, end) = if query[start..].starts_with('"') {
+                match query[start + 1..].find('"') {
+                    Some(close) => (&query[start + 1..start + 1 + close], start + close + 2),
+                    None => {
+                        return Err(QueryError::Syntax {
+                            query: query.to_string(),
+                            position: start,
+                            message: "this quote is never closed".into(),
+                        });
+                    }
+                }
+            } else {
+                let end = query[start..]
+                    .find(|c: char| c.is_whitespace() || c == ')')
+                    .map_or(query.len(), |e| start + e);
+                (&query[start..end], end)
+            };
+            if value.is_empty() {
+                return Err(QueryError::Syntax {
+                    query: query.to_string(),
+                    position: start,
+                    message: format!("{field}: needs a value"),
+                });
+            }
+            let any: Vec<String> = value.split(',').map(|v| v.trim().to_string()).collect();
+            match *field {
+                "person" => filters.persons.push(any),
+                "country" => filters.countries.push(any),
+                _ => filters.orgs.push(any),
+            }
+            i = end;
+            continue;
+        }
+        let c = query[i..].chars().next().expect("in bounds");
+        rest.push(c);
+        i += c.len_utf8();
+    }
+    Ok((rest, filters))
+}
+
+/// Catches the mistakes tantivy's grammar would silently reinterpret, and says where.
+pub fn check_syntax(query: &str) -> Result<(), QueryError> {
+    let err = |position: usize, message: &str| QueryError::Syntax {
+        query: query.to_string(),
+        position,
+        message: message.to_string(),
+    };
+    let mut open_quote: Option<usize> = None;
+    let mut parens: Vec<usize> = Vec::new();
+    for (i, c) in query.char_indices() {
+        if let Some(_q) = open_quote {
+            if c == '"' {
+                open_quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' => open_quote = Some(i),
+            '(' => parens.push(i),
+            ')' if parens.pop().is_none() => {
+                return Err(err(i, "this ')' has no matching '('"));
+            }
+            _ => {}
+        }
+    }
+    if let Some(q) = open_quote {
+        return Err(err(q, "this quote is never closed"));
+    }
+    if let Some(p) = parens.pop() {
+        return Err(err(p, "this '(' is never closed"));
+    }
+    // Operators need something on both sides.
+    let words: Vec<(usize, &str)> = query
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - query.as_ptr() as usize, w))
+        .collect();
+    for (k, (pos, w)) in words.iter().enumerate() {
+        if matches!(*w, "AND" | "OR") {
+            let before = k > 0 && !matches!(words[k - 1].1, "AND" | "OR" | "NOT");
+            let after = k + 1 < words.len() && !matches!(words[k + 1].1, "AND" | "OR");
+            if !before || !after {
+                return Err(err(*pos, &format!("'{w}' needs a word on each side")));
+            }
+        }
+        if *w == "-" || *w == "+" {
+            return Err(err(
+                *pos,
+                "a lone '-' or '+' must be attached to a word (-word)",
+            ));
+        }
+        if let Some(colon) = w.find(':') {
+            let field = w[..colon].trim_start_matches(['-', '+', '(']);
+            if !field.is_empty()
+                && !field.contains('"')
+                && !matches!(field, "title" | "body" | "kind" | "id")
+            {
+                return Err(err(
+                    *pos,
+                    &format!(
+                        "unknown field '{field}'; use title:, body:, kind:, id:, person:, country: or org:"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Turns tantivy's parser errors into a plain sentence.
+fn parser_error(query: &str, e: QueryParserError) -> QueryError {
+    let message = match e {
+        QueryParserError::SyntaxError(s) => format!("cannot parse the query ({s})"),
+        QueryParserError::AllButQueryForbidden => {
+            "a query of only excluded words (-word) matches nothing; add a word to search for"
+                .to_string()
+        }
+        QueryParserError::FieldDoesNotExist(f) => format!("unknown field '{f}'"),
+        other => other.to_string(),
+    };
+    let _ = query;
+    QueryError::Invalid(message)
+}
+
+/// Collects the analysed terms a query matches on (positive clauses only) and the
+/// prefixes of `word*` clauses, for highlighting.
+fn highlighter_for(query: &dyn Query, text: &str, fields: &Fields) -> Highlighter {
+    let excluded: HashSet<String> = text
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix('-'))
+        .flat_map(analyse)
+        .collect();
+    // Terms that need positions belong to phrases, highlighted only as whole phrases.
+    let mut terms = Vec::new();
+    query.query_terms(&mut |term, needs_positions| {
+        if !needs_positions
+            && (term.field() == fields.body || term.field() == fields.title)
+            && let Some(s) = term.value().as_str()
+            && !excluded.contains(s)
+        {
+            terms.push(s.to_string());
+        }
+    });
+    let mut phrases = Vec::new();
+    let mut in_quote = false;
+    for (i, part) in text.split('"').enumerate() {
+        // Odd parts are inside quotes; skip an excluded phrase (`-"…"`).
+        if in_quote && !text.split('"').nth(i - 1).is_some_and(|b| b.ends_with('-')) {
+            phrases.push(analyse(part));
+        }
+        in_quote = !in_quote;
+    }
+    let prefixes = text
+        .split_whitespace()
+        .filter(|w| !w.starts_with('-'))
+        .filter_map(|w| w.trim_start_matches(['+', '(']).strip_suffix('*'))
+        .map(|w| w.rsplit(':').next().unwrap_or(w))
+        .map(snippet::fold)
+        .filter(|w| !w.is_empty())
+        .collect();
+    Highlighter::new(terms, prefixes).with_phrases(phrases)
+}
+
+/// Analyses a word as the index does.
+fn analyse(word: &str) -> Vec<String> {
+    let mut a = schema::analyzer();
+    let mut s = a.token_stream(word);
+    let mut out = Vec::new();
+    while let Some(t) = s.next() {
+        out.push(t.text.clone());
+    }
+    out
+}

@@ -1,0 +1,339 @@
+//! End-to-end tests: the real binary against the small archive in tests/fixtures/news.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news")
+}
+
+/// The binary, with colour off and an index in `dir`.
+fn newsdex(index: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("newsdex").expect("binary built");
+    cmd.env("NO_COLOR", "1").arg("--index").arg(index);
+    cmd
+}
+
+/// A fresh index of the fixture archive.
+fn indexed() -> (TempDir, PathBuf) {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("index");
+    newsdex(&index)
+        .arg("index")
+        .arg(fixtures())
+        .assert()
+        .success();
+    (tmp, index)
+}
+
+fn search_json(index: &Path, args: &[&str]) -> (Value, i32) {
+    let out = newsdex(index)
+        .arg("search")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (v, code)
+}
+
+/// The highlighted substrings of a hit's snippet.
+fn highlighted(hit: &Value) -> Vec<String> {
+    let text = hit["snippet"]["text"].as_str().unwrap();
+    hit["snippet"]["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let (a, b) = (
+                r[0].as_u64().unwrap() as usize,
+                r[1].as_u64().unwrap() as usize,
+            );
+            text[a..b].to_string()
+        })
+        .collect()
+}
+
+fn stats(index: &Path) -> Value {
+    let out = newsdex(index).args(["stats", "--json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn keyword_search_ranks_the_lead_paragraph_first_and_highlights_both_words() {
+    let (_tmp, index) = indexed();
+    let (v, code) = search_json(&index, &["reassurance force"]);
+    assert_eq!(code, 0);
+    let first = &v["hits"][0];
+    assert_eq!(first["article_id"], "news/summit-reassurance.txt");
+    assert_eq!(first["para"], 1);
+    assert_eq!(first["rank"], 1);
+    let hl = highlighted(first);
+    assert!(hl.contains(&"reassurance".to_string()), "{hl:?}");
+    assert!(hl.contains(&"force".to_string()), "{hl:?}");
+}
+
+#[test]
+fn json_output_carries_every_documented_field() {
+    let (_tmp, index) = indexed();
+    let (v, _) = search_json(&index, &["strike"]);
+    for key in ["query", "total_hits", "took_ms", "hits"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let hit = &v["hits"][0];
+    for key in [
+        "rank",
+        "score",
+        "article_id",
+        "title",
+        "para",
+        "kind",
+        "source",
+        "text",
+        "snippet",
+    ] {
+        assert!(hit.get(key).is_some(), "missing hits[].{key}");
+    }
+    assert_eq!(hit["title"], "Dock workers end strike at Valdora harbour");
+}
+
+#[test]
+fn stemmed_variants_match_and_are_highlighted() {
+    let (_tmp, index) = indexed();
+    let (v, _) = search_json(&index, &["force", "--limit", "20"]);
+    let ferry = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["article_id"] == "news/ferry-forces.txt" && h["para"] == 1)
+        .expect("'force' finds 'forces'");
+    assert!(highlighted(ferry).contains(&"forces".to_string()));
+}
+
+#[test]
+fn phrase_query_matches_adjacent_words_only() {
+    let (_tmp, index) = indexed();
+    // The headline says "join forces" too, and every paragraph carries its headline,
+    // so all hits are from that article; the paragraph that says it ranks first.
+    let (v, _) = search_json(&index, &["\"join forces\""]);
+    for hit in v["hits"].as_array().unwrap() {
+        assert_eq!(hit["article_id"], "news/ferry-forces.txt");
+    }
+    assert_eq!(v["hits"][0]["para"], 1);
+    assert_eq!(highlighted(&v["hits"][0]), vec!["join", "forces"]);
+    let (v, code) = search_json(&index, &["\"forces join\""]);
+    assert_eq!((code, v["total_hits"].as_u64()), (1, Some(0)));
+}
+
+#[test]
+fn excluded_word_removes_hits() {
+    let (_tmp, index) = indexed();
+    let (all, _) = search_json(&index, &["force"]);
+    let (v, _) = search_json(&index, &["force -ferry"]);
+    assert!(v["total_hits"].as_u64() < all["total_hits"].as_u64());
+    for h in v["hits"].as_array().unwrap() {
+        assert_ne!(h["article_id"], "news/ferry-forces.txt");
+    }
+}
+
+#[test]
+fn no_hits_exits_1() {
+    let (_tmp, index) = indexed();
+    let (v, code) = search_json(&index, &["zeppelin"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["total_hits"], 0);
+}
+
+#[test]
+fn syntax_error_exits_2_with_one_line_naming_the_column() {
+    let (_tmp, index) = indexed();
+    let out = newsdex(&index)
+        .args(["search", "strike \"harbour"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("column 8"), "{err}");
+    assert!(!err.contains("SyntaxError"), "{err}");
+}
+
+#[test]
+fn unknown_field_is_a_query_error() {
+    let (_tmp, index) = indexed();
+    newsdex(&index)
+        .args(["search", "colour:red"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown field 'colour'"));
+}
+
+#[test]
+fn reindexing_the_same_input_adds_nothing() {
+    let (_tmp, index) = indexed();
+    let before = stats(&index);
+    newsdex(&index)
+        .arg("index")
+        .arg(fixtures())
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("3 unchanged"));
+    let after = stats(&index);
+    assert_eq!(before["paragraphs"], after["paragraphs"]);
+    assert_eq!(after["articles"], 3);
+}
+
+#[test]
+fn changed_article_is_replaced_not_duplicated() {
+    let tmp = TempDir::new().unwrap();
+    let archive = tmp.path().join("news");
+    std::fs::create_dir(&archive).unwrap();
+    for f in ["ferry-forces.txt", "harbour-strike.txt"] {
+        std::fs::copy(fixtures().join(f), archive.join(f)).unwrap();
+    }
+    let index = tmp.path().join("index");
+    newsdex(&index)
+        .arg("index")
+        .arg(&archive)
+        .assert()
+        .success();
+    std::fs::write(
+        archive.join("ferry-forces.txt"),
+        "Ferry operators cancel merger\n\nThe two ferry operators called off their merger on Friday.\n",
+    )
+    .unwrap();
+    newsdex(&index)
+        .arg("index")
+        .arg(&archive)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("1 updated"));
+    let (v, code) = search_json(&index, &["timetable"]);
+    assert_eq!(code, 1, "old paragraphs are gone: {v}");
+    let (v, _) = search_json(&index, &["merger"]);
+    assert_eq!(v["total_hits"], 1);
+    assert_eq!(stats(&index)["articles"], 2);
+}
+
+#[test]
+fn quote_split_over_two_paragraphs_is_one_hit() {
+    let (_tmp, index) = indexed();
+    let (v, _) = search_json(&index, &["backlog"]);
+    let text = v["hits"][0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Harbour director Tomas Reinholt said that"),
+        "{text}"
+    );
+    assert!(text.contains("backlog will be cleared"), "{text}");
+}
+
+#[test]
+fn photo_caption_is_marked_caption() {
+    let (_tmp, index) = indexed();
+    let (v, _) = search_json(&index, &["cranes"]);
+    assert_eq!(v["hits"][0]["kind"], "caption");
+}
+
+#[test]
+fn hard_wrapped_lines_are_joined_for_phrases() {
+    let (_tmp, index) = indexed();
+    // "after" ends one line of the file and "the harbour authority" starts the next.
+    let (v, code) = search_json(&index, &["\"after the harbour authority\""]);
+    assert_eq!(code, 0);
+    assert_eq!(v["hits"][0]["para"], 1);
+}
+
+#[test]
+fn limit_and_offset_page_through_hits() {
+    let (_tmp, index) = indexed();
+    let (all, _) = search_json(&index, &["the", "--limit", "50"]);
+    let (page, _) = search_json(&index, &["the", "--limit", "2", "--offset", "1"]);
+    let hits = page["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0]["rank"], 2);
+    assert_eq!(hits[0]["text"], all["hits"][1]["text"]);
+    assert_eq!(hits[1]["text"], all["hits"][2]["text"]);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let (_tmp, index) = indexed();
+    let plain = newsdex(&index).args(["search", "strike"]).output().unwrap();
+    assert!(!plain.stdout.contains(&0x1b), "escape codes on a pipe");
+    let coloured = newsdex(&index)
+        .env_remove("NO_COLOR")
+        .args(["--color", "always", "search", "strike"])
+        .output()
+        .unwrap();
+    assert!(coloured.stdout.contains(&0x1b));
+    let text = String::from_utf8(plain.stdout).unwrap();
+    assert!(text.contains("Dock workers end strike at Valdora harbour"));
+}
+
+#[test]
+fn search_without_an_index_says_how_to_build_one() {
+    let tmp = TempDir::new().unwrap();
+    newsdex(&tmp.path().join("nothing"))
+        .args(["search", "strike"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("newsdex index"));
+}
+
+#[test]
+fn extract_json_prints_one_paragraph_per_line() {
+    let out = Command::cargo_bin("newsdex")
+        .unwrap()
+        .args(["extract", "--json"])
+        .arg(fixtures().join("harbour-strike.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    for (i, l) in lines.iter().enumerate() {
+        for key in [
+            "article_id",
+            "source",
+            "title",
+            "para",
+            "kind",
+            "text",
+            "persons",
+            "countries",
+            "orgs",
+        ] {
+            assert!(l.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(l["para"], i + 1);
+    }
+    assert_eq!(lines[2]["kind"], "caption");
+}
+
+#[test]
+fn show_prints_the_whole_article() {
+    let (_tmp, index) = indexed();
+    newsdex(&index)
+        .args(["show", "news/harbour-strike.txt"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Dock workers end strike"))
+        .stdout(predicates::str::contains("¶5"));
+    newsdex(&index)
+        .args(["show", "news/none.txt"])
+        .assert()
+        .code(1);
+}
