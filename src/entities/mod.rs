@@ -93,6 +93,11 @@ impl Extractor {
             |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l.as_str()));
         full.retain(|(_, _, m)| confirmed(m));
 
+        let georgia_is_state = title_scan
+            .iter()
+            .chain(scans.iter())
+            .any(|s| s.georgia_is_state);
+
         scans
             .iter()
             .enumerate()
@@ -110,6 +115,10 @@ impl Extractor {
                     .iter()
                     .map(|&c| self.lex.countries[c as usize])
                     .collect();
+                if georgia_is_state && let Some(ge) = s.georgia_bare {
+                    let ge = self.lex.countries[ge as usize];
+                    countries.retain(|c| *c != ge);
+                }
                 countries.sort();
                 countries.dedup();
                 let mut orgs = s.orgs.clone();
@@ -614,5 +623,16 @@ mod tests {
         );
         assert_eq!(codes("Pro-Russian and pro-American groups."), ["RU", "US"]);
         assert!(codes("An Ontario-based firm made war-torn toys.").is_empty());
+    }
+
+    #[test]
+    fn article_about_the_us_state_keeps_georgia_the_state() {
+        let e = run(&[
+            "Farmers in the US state of Georgia met.",
+            "Georgia, which grows peaches, is hot.",
+            "Talks in Tbilisi went on.",
+        ]);
+        assert!(e[1].countries.is_empty());
+        assert_eq!(e[2].countries[0].code, "GE");
     }
 }

@@ -27,6 +27,11 @@ pub(crate) struct Scan {
     pub countries: Vec<u16>,
     pub orgs: Vec<String>,
     pub mentions: Vec<Mention>,
+    /// "Georgia" here is the US state ("the US state of Georgia"): the article is about
+    /// the state, so a bare "Georgia" elsewhere in it is the state too.
+    pub georgia_is_state: bool,
+    /// The country Georgia came only from the bare word "Georgia" (no Tbilisi, Georgian).
+    pub georgia_bare: Option<u16>,
 }
 
 const COV_COUNTRY: u8 = 1;
@@ -186,6 +191,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             let state_after = h.last < n && is(h.last, "state");
             if state_before || state_after {
                 keep[hi] = false;
+                out.georgia_is_state = true;
                 continue;
             }
         }
@@ -244,6 +250,17 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         if *k && let Some((idx, _)) = phrase.country {
             out.countries.push(idx);
         }
+    }
+    let bare_georgia = |h: &Hit| toks[h.first].text(t) == "Georgia" && h.last == h.first + 1;
+    let ge = hits
+        .iter()
+        .zip(keep.iter())
+        .filter(|(_, k)| **k)
+        .filter_map(|(h, _)| Some((h, lex.phrases[h.phrase].country?.0)))
+        .filter(|(_, idx)| lex.countries[*idx as usize].code == "GE")
+        .collect::<Vec<_>>();
+    if !ge.is_empty() && ge.iter().all(|(h, _)| bare_georgia(h)) {
+        out.georgia_bare = Some(ge[0].1);
     }
 
     // Persons: runs of capitalised words.
