@@ -167,7 +167,7 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, Fields), IndexError> {
     // microseconds, well inside a search's budget.
     let settings = tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
-            compression_level: Some(6),
+            compression_level: Some(3),
         }),
         docstore_blocksize: 64 * 1024,
         ..Default::default()
@@ -221,16 +221,13 @@ fn existing_articles(index: &Index) -> Result<HashMap<String, Existing>, IndexEr
             continue;
         };
         let hashes = ff.u64("hash")?;
-        let mut seen_ords = HashSet::new();
         let mut id = String::new();
         let mut source = String::new();
+        // Only an article's first paragraph carries the hash: one entry per article.
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = ids.term_ords(doc).next() else {
+            let (Some(hash), Some(ord)) = (hashes.first(doc), ids.term_ords(doc).next()) else {
                 continue;
             };
-            if !seen_ords.insert(ord) {
-                continue;
-            }
             id.clear();
             source.clear();
             ids.ord_to_str(ord, &mut id).map_err(TantivyError::from)?;
@@ -242,7 +239,7 @@ fn existing_articles(index: &Index) -> Result<HashMap<String, Existing>, IndexEr
             out.insert(
                 id.clone(),
                 Existing {
-                    hash: hashes.first(doc).unwrap_or(0),
+                    hash,
                     source: source.clone(),
                 },
             );
@@ -293,7 +290,8 @@ pub fn article_docs(
     paragraphs
         .iter()
         .zip(entities)
-        .map(|(p, e)| {
+        .enumerate()
+        .map(|(i, (p, e))| {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.id, &article.id);
             if let Some(title) = &article.title {
@@ -309,7 +307,9 @@ pub fn article_docs(
             if let Some(a) = &article.author {
                 doc.add_text(fields.author, a);
             }
-            doc.add_u64(fields.hash, hash);
+            if i == 0 {
+                doc.add_u64(fields.hash, hash);
+            }
             for name in &e.persons {
                 doc.add_facet(fields.person, Facet::from_path(["person", name.as_str()]));
             }

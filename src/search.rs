@@ -349,7 +349,7 @@ impl Engine {
         let mut hits = Vec::with_capacity(ranked.len());
         for (i, (score, addr, article_hits)) in ranked.into_iter().enumerate().take(opts.limit) {
             let doc: TantivyDocument = self.searcher.doc(addr)?;
-            let mut hit = self.hit_from_doc(&doc, &highlighter, opts.snippet_bytes);
+            let mut hit = self.hit_from_doc(&doc, addr, &highlighter, opts.snippet_bytes)?;
             hit.rank = opts.offset + i + 1;
             hit.score = score;
             hit.article_hits = article_hits;
@@ -475,7 +475,29 @@ impl Engine {
             .collect())
     }
 
-    fn hit_from_doc(&self, doc: &TantivyDocument, hl: &Highlighter, snippet_bytes: usize) -> Hit {
+    /// A string fast field of one document (id, title and source live there, not in the
+    /// doc store: they repeat on every paragraph of an article).
+    fn fast_text(&self, addr: DocAddress, field: &str) -> Result<Option<String>, QueryError> {
+        let seg = self.searcher.segment_reader(addr.segment_ord);
+        let Some(col) = seg.fast_fields().str(field)? else {
+            return Ok(None);
+        };
+        let Some(ord) = col.term_ords(addr.doc_id).next() else {
+            return Ok(None);
+        };
+        let mut s = String::new();
+        col.ord_to_str(ord, &mut s)
+            .map_err(tantivy::TantivyError::from)?;
+        Ok(Some(s))
+    }
+
+    fn hit_from_doc(
+        &self,
+        doc: &TantivyDocument,
+        addr: DocAddress,
+        hl: &Highlighter,
+        snippet_bytes: usize,
+    ) -> Result<Hit, QueryError> {
         let f = &self.fields;
         let text_of = |field| {
             doc.get_first(field)
@@ -491,14 +513,14 @@ impl Engine {
         };
         let text = text_of(f.body).unwrap_or_default();
         let snippet = hl.snippet(&text, snippet_bytes);
-        Hit {
+        Ok(Hit {
             rank: 0,
             score: 0.0,
-            article_id: text_of(f.id).unwrap_or_default(),
-            title: text_of(f.title),
+            article_id: self.fast_text(addr, "id")?.unwrap_or_default(),
+            title: self.fast_text(addr, "title")?,
             para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0) as u32,
             kind: text_of(f.kind).unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
-            source: text_of(f.source).unwrap_or_default(),
+            source: self.fast_text(addr, "source")?.unwrap_or_default(),
             date: doc
                 .get_first(f.date)
                 .and_then(|v| v.as_datetime())
@@ -515,7 +537,7 @@ impl Engine {
                 .collect(),
             orgs: facet_leaves(f.org),
             article_hits: None,
-        }
+        })
     }
 
     /// Counts persons, countries and orgs over every paragraph matching `query`.
@@ -669,7 +691,7 @@ impl Engine {
         let mut hits = Vec::new();
         for addr in docs {
             let doc: TantivyDocument = self.searcher.doc(addr)?;
-            hits.push(self.hit_from_doc(&doc, &Highlighter::default(), usize::MAX));
+            hits.push(self.hit_from_doc(&doc, addr, &Highlighter::default(), usize::MAX)?);
         }
         hits.sort_by_key(|h| h.para);
         Ok(hits)
