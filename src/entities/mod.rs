@@ -93,6 +93,9 @@ impl Extractor {
             |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l.as_str()));
         full.retain(|(_, _, m)| confirmed(m));
 
+        // First names of the article's people: "Jordan" alone then means Jordan Henderson.
+        let first_names: rustc_hash::FxHashSet<&str> =
+            full.iter().map(|(_, _, m)| m.keys[0].as_str()).collect();
         let georgia_is_state = title_scan
             .iter()
             .chain(scans.iter())
@@ -115,6 +118,12 @@ impl Extractor {
                     .iter()
                     .map(|&c| self.lex.countries[c as usize])
                     .collect();
+                for (idx, w) in &s.given_name_countries {
+                    if first_names.contains(w.as_str()) {
+                        let c = self.lex.countries[*idx as usize];
+                        countries.retain(|x| *x != c);
+                    }
+                }
                 if georgia_is_state && let Some(ge) = s.georgia_bare {
                     let ge = self.lex.countries[ge as usize];
                     countries.retain(|c| *c != ge);
@@ -165,7 +174,7 @@ fn resolve(
         chosen = full
             .iter()
             .rev()
-            .find(|(o, p, f)| (*o, *p) <= at && f.keys.len() == 2 && f.keys[0] == *last);
+            .find(|(o, p, f)| (*o, *p) <= at && f.keys.len() >= 2 && f.keys[0] == *last);
     }
     if let Some((_, _, f)) = chosen {
         return Some(f.words.join(" "));
@@ -634,5 +643,16 @@ mod tests {
         ]);
         assert!(e[1].countries.is_empty());
         assert_eq!(e[2].countries[0].code, "GE");
+    }
+
+    #[test]
+    fn first_name_alone_is_the_person_not_the_country() {
+        let e = run(&[
+            "Jordan Henderson scored the winner.",
+            "\"Jordan has been brilliant,\" the manager said.",
+            "The team flies to Jordan next week for a friendly in Amman.",
+        ]);
+        assert!(e[1].countries.is_empty());
+        assert_eq!(e[2].countries[0].code, "JO");
     }
 }
