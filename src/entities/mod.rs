@@ -168,13 +168,14 @@ fn resolve(
         .filter(|(o, p, f)| (*o, *p) <= at && matches(f))
         .max_by_key(|(o, p, f)| (*o, *p, f.keys.len()));
     let mut chosen = before.or_else(|| full.iter().find(|(_, _, f)| matches(f)));
-    // "President Xi", "Mr Kim": family name first, so a titled single name that is no
-    // one's last name may be someone's first ("Xi Jinping").
+    // "President Xi", "Mr Kim", "President Lula": a titled single name that is no one's
+    // last name may be the family name written first ("Xi Jinping") or the name a person
+    // goes by ("Luiz Inacio Lula da Silva").
     if chosen.is_none() && m.strong && m.keys.len() == 1 {
         chosen = full
             .iter()
             .rev()
-            .find(|(o, p, f)| (*o, *p) <= at && f.keys.len() >= 2 && f.keys[0] == *last);
+            .find(|(o, p, f)| (*o, *p) <= at && f.keys.contains(last));
     }
     if let Some((_, _, f)) = chosen {
         return Some(f.words.join(" "));
