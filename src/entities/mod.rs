@@ -21,7 +21,7 @@ mod lexicon;
 mod scan;
 mod text;
 
-use crate::model::Paragraph;
+use crate::model::{Paragraph, ParagraphKind};
 use lexicon::{Lexicon, word};
 use scan::Mention;
 use serde::Serialize;
@@ -61,10 +61,25 @@ impl Extractor {
     /// The title is not a paragraph, but the names it gives help resolution.
     pub fn extract(&self, title: Option<&str>, paragraphs: &[Paragraph]) -> Vec<Entities> {
         let mut scratch = scan::Scratch::default();
-        let title_scan = title.map(|t| scan::scan(&self.lex, t, &mut scratch));
+        // Headlines and headings are often in Title Case ("Zelensky Meets Trump"), so
+        // a capitalised run there is no evidence of a name without something more.
+        let heading = |mut s: scan::Scan| {
+            for m in &mut s.mentions {
+                m.weak = false;
+            }
+            s
+        };
+        let title_scan = title.map(|t| heading(scan::scan(&self.lex, t, &mut scratch)));
         let scans: Vec<scan::Scan> = paragraphs
             .iter()
-            .map(|p| scan::scan(&self.lex, &p.text, &mut scratch))
+            .map(|p| {
+                let s = scan::scan(&self.lex, &p.text, &mut scratch);
+                if p.kind == ParagraphKind::Title {
+                    heading(s)
+                } else {
+                    s
+                }
+            })
             .collect();
 
         // Full names (two words or more, with evidence), in order of appearance; the
@@ -314,7 +329,6 @@ pub fn person_matches(query: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ParagraphKind;
 
     fn paras(texts: &[&str]) -> Vec<Paragraph> {
         texts
@@ -655,5 +669,25 @@ mod tests {
         ]);
         assert!(e[1].countries.is_empty());
         assert_eq!(e[2].countries[0].code, "JO");
+    }
+
+    #[test]
+    fn title_case_headline_is_not_a_name() {
+        let e = extractor().extract(
+            Some("Zelensky Meets Trump"),
+            &paras(&[
+                "Mr Trump met Mr Zelensky.",
+                "Donald Trump and Volodymyr Zelensky spoke.",
+            ]),
+        );
+        assert_eq!(e[0].persons, ["Donald Trump", "Volodymyr Zelensky"]);
+    }
+
+    #[test]
+    fn hyphenated_given_name_counts_as_given() {
+        assert_eq!(
+            persons("It was Jean-Baptiste Lemoyne."),
+            ["Jean-Baptiste Lemoyne"]
+        );
     }
 }
