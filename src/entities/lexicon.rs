@@ -21,6 +21,24 @@ fn rows(data: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
 }
 
+/// Just the code and name of every country in the table: what displaying a country needs,
+/// without building the automata (search prints country names; it must not pay for
+/// the extractor).
+pub(crate) fn country_table() -> &'static [Country] {
+    static TABLE: std::sync::OnceLock<Vec<Country>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        rows(COUNTRIES)
+            .filter_map(|row| {
+                let mut f = row.split('\t');
+                Some(Country {
+                    code: f.next()?.trim(),
+                    name: f.next()?.trim(),
+                })
+            })
+            .collect()
+    })
+}
+
 fn list(field: Option<&'static str>) -> impl Iterator<Item = &'static str> {
     field
         .unwrap_or("")

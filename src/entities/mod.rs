@@ -243,9 +243,7 @@ pub fn lookup_country_code(code: &str) -> Option<Country> {
     if code.len() != 2 {
         return None;
     }
-    let lex = &extractor().lex;
-    if let Some(c) = lex
-        .countries
+    if let Some(c) = lexicon::country_table()
         .iter()
         .find(|c| c.code.eq_ignore_ascii_case(code))
     {
