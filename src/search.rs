@@ -329,16 +329,14 @@ impl Engine {
             filter_persons,
             filter_countries,
         } = self.prepare(&opts.query, &opts.filters, false)?;
-        let total_hits = self.searcher.search(&*query, &Count)?;
+        // Counting through the weight is O(1) for a term without deletions, where a
+        // counting collector would visit every matching document.
+        let total_hits = query.count(&self.searcher)?;
         let (ranked, total_articles) = if opts.group {
             let (r, n) = self.grouped(&*query, has_text, opts)?;
             (r, Some(n))
         } else if has_text {
-            let top = TopDocs::with_limit(opts.limit.max(1))
-                .and_offset(opts.offset)
-                .tweak_score(lead_boost);
-            let docs = self.searcher.search(&*query, &top)?;
-            (docs.into_iter().map(|(s, a)| (s, a, None)).collect(), None)
+            (self.top_by_score(&*query, opts.offset, opts.limit)?, None)
         } else {
             (
                 self.in_article_order(&*query, opts.offset, opts.limit)?,
@@ -383,8 +381,10 @@ impl Engine {
     ) -> Result<(Vec<RankedDoc>, usize), QueryError> {
         let all: Vec<(f32, DocAddress)> = if has_text {
             let n = self.searcher.search(query, &Count)?.max(1);
-            self.searcher
-                .search(query, &TopDocs::with_limit(n).tweak_score(lead_boost))?
+            self.top_by_score(query, 0, n)?
+                .into_iter()
+                .map(|(s, a, _)| (s, a))
+                .collect()
         } else {
             self.in_article_order(query, 0, usize::MAX)?
                 .into_iter()
@@ -414,6 +414,39 @@ impl Engine {
             })
             .collect();
         Ok((out, total))
+    }
+
+    /// The best hits by BM25 with the lead-paragraph boost. BM25's top documents come
+    /// from tantivy's pruning collector (it skips blocks that cannot make the top), over a
+    /// pool wide enough that the boost (at most x1.25) re-orders within it.
+    fn top_by_score(
+        &self,
+        query: &dyn Query,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<RankedDoc>, QueryError> {
+        let wanted = offset.saturating_add(limit).max(1);
+        // A power of two, so paging through results reuses the same pool.
+        let pool = wanted.saturating_mul(4).max(64).next_power_of_two();
+        let docs = self
+            .searcher
+            .search(query, &TopDocs::with_limit(pool).order_by_score())?;
+        let mut boosted: Vec<RankedDoc> = docs
+            .into_iter()
+            .map(|(score, addr)| {
+                let para = self
+                    .searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("para")
+                    .ok()
+                    .and_then(|c| c.first(addr.doc_id))
+                    .unwrap_or(0);
+                (score * lead_boost(para), addr, None)
+            })
+            .collect();
+        boosted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(boosted.into_iter().skip(offset).take(limit).collect())
     }
 
     fn article_id_of(&self, addr: DocAddress) -> Result<String, QueryError> {
@@ -701,21 +734,11 @@ impl Engine {
 /// News is written lead first: the opening paragraphs state the story, later ones
 /// elaborate. A mild boost for early paragraphs (x1.25 for the first, fading to 1)
 /// breaks near-ties of BM25 in favour of the paragraph that is about the topic.
-fn lead_boost(
-    segment: &tantivy::SegmentReader,
-) -> impl Fn(tantivy::DocId, tantivy::Score) -> tantivy::Score + use<> {
-    let paras = segment
-        .fast_fields()
-        .u64("para")
-        .ok()
-        .map(|c| c.first_or_default_col(0));
-    move |doc, score| {
-        let para = paras.as_ref().map_or(0, |c| c.get_val(doc));
-        if para == 0 {
-            score
-        } else {
-            score * (1.0 + 0.25 / para as f32)
-        }
+fn lead_boost(para: u64) -> f32 {
+    if para == 0 {
+        1.0
+    } else {
+        1.0 + 0.25 / para as f32
     }
 }
 
