@@ -20,7 +20,7 @@ use tantivy::tokenizer::{
 pub const ANALYZER: &str = "newsdex_en";
 
 /// Bumped whenever the schema changes in a way old indexes cannot serve.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// File in the index folder that marks it as a newsdex index and records its version.
 pub const MARKER_FILE: &str = "newsdex.json";
@@ -37,7 +37,10 @@ pub struct Fields {
     pub para: Field,
     /// `paragraph`, `caption` or `title`.
     pub kind: Field,
+    /// Where the article came from, stored only when it differs from the id.
     pub source: Field,
+    /// The indexed folder (or file) an article came from, on its first paragraph.
+    pub root: Field,
     pub date: Field,
     pub author: Field,
     /// Hash of the whole article's content, for skipping unchanged articles (stored on
@@ -56,9 +59,9 @@ impl Fields {
             .set_tokenizer(ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
         let text = TextOptions::default().set_indexing_options(text_indexing);
-        // Id, title and source repeat on every paragraph of an article: they live in
-        // columns (a dictionary of distinct values plus an ordinal per paragraph) instead
-        // of the doc store, which keeps the index smaller than the archive.
+        // Id and title repeat on every paragraph of an article: they live in columns (a
+        // dictionary of distinct values plus an ordinal per paragraph) instead of the doc
+        // store, which keeps the index smaller than the archive.
         let id = b.add_text_field("id", STRING | tantivy::schema::FAST);
         let title = b.add_text_field("title", text.clone().set_fast("raw"));
         let body = b.add_text_field("body", text.set_stored());
@@ -67,7 +70,10 @@ impl Fields {
             tantivy::schema::INDEXED | STORED | tantivy::schema::FAST,
         );
         let kind = b.add_text_field("kind", STRING | STORED);
-        let source = b.add_text_field("source", STRING | tantivy::schema::FAST);
+        // The source is stored only where it differs from the id (records: `file:line`);
+        // the root folder it came from is a column on first paragraphs, for --prune.
+        let source = b.add_text_field("source", STORED);
+        let root = b.add_text_field("root", STRING | tantivy::schema::FAST);
         let date = b.add_date_field(
             "date",
             DateOptions::from(tantivy::schema::INDEXED | STORED | tantivy::schema::FAST)
@@ -87,6 +93,7 @@ impl Fields {
             para,
             kind,
             source,
+            root,
             date,
             author,
             hash,
@@ -117,6 +124,7 @@ impl Fields {
             para: f("para"),
             kind: f("kind"),
             source: f("source"),
+            root: f("root"),
             date: f("date"),
             author: f("author"),
             hash: f("hash"),

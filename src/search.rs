@@ -194,6 +194,8 @@ pub struct Engine {
     index: Index,
     fields: Fields,
     searcher: Searcher,
+    /// String columns opened so far, by segment and field name.
+    str_columns: std::cell::RefCell<HashMap<(u32, String), Option<tantivy::columnar::StrColumn>>>,
 }
 
 /// Entity filter fields that can also be written in the query (`person:macron`).
@@ -210,6 +212,7 @@ impl Engine {
             index,
             fields,
             searcher,
+            str_columns: Default::default(),
         })
     }
 
@@ -509,10 +512,20 @@ impl Engine {
     }
 
     /// A string fast field of one document (id, title and source live there, not in the
-    /// doc store: they repeat on every paragraph of an article).
+    /// doc store: they repeat on every paragraph of an article). Columns are opened once
+    /// per segment and field.
     fn fast_text(&self, addr: DocAddress, field: &str) -> Result<Option<String>, QueryError> {
-        let seg = self.searcher.segment_reader(addr.segment_ord);
-        let Some(col) = seg.fast_fields().str(field)? else {
+        let key = (addr.segment_ord, field.to_string());
+        let mut columns = self.str_columns.borrow_mut();
+        let col = match columns.get(&key) {
+            Some(col) => col,
+            None => {
+                let seg = self.searcher.segment_reader(addr.segment_ord);
+                let col = seg.fast_fields().str(field)?;
+                columns.entry(key.clone()).or_insert(col)
+            }
+        };
+        let Some(col) = col else {
             return Ok(None);
         };
         let Some(ord) = col.term_ords(addr.doc_id).next() else {
@@ -546,14 +559,18 @@ impl Engine {
         };
         let text = text_of(f.body).unwrap_or_default();
         let snippet = hl.snippet(&text, snippet_bytes);
+        let article_id = self.fast_text(addr, "id")?.unwrap_or_default();
         Ok(Hit {
             rank: 0,
             score: 0.0,
-            article_id: self.fast_text(addr, "id")?.unwrap_or_default(),
+            article_id: article_id.clone(),
             title: self.fast_text(addr, "title")?,
             para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0) as u32,
             kind: text_of(f.kind).unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
-            source: self.fast_text(addr, "source")?.unwrap_or_default(),
+            source: match text_of(f.source) {
+                Some(source) => source,
+                None => article_id.clone(),
+            },
             date: doc
                 .get_first(f.date)
                 .and_then(|v| v.as_datetime())
