@@ -430,7 +430,14 @@ impl Engine {
     ) -> Result<Vec<RankedDoc>, QueryError> {
         let wanted = offset.saturating_add(limit).max(1);
         // A power of two, so paging through results reuses the same pool.
-        let pool = wanted.saturating_mul(4).max(64).next_power_of_two();
+        let pool = wanted
+            .saturating_mul(4)
+            .max(64)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            // tantivy reserves room for the whole pool: never more than there are docs.
+            .min(self.searcher.num_docs() as usize)
+            .max(1);
         let docs = self
             .searcher
             .search(query, &TopDocs::with_limit(pool).order_by_score())?;
