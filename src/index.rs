@@ -146,6 +146,9 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, Fields), IndexError> {
     if dir.join("meta.json").exists() {
         return open(dir);
     }
+    if dir.exists() && !dir.is_dir() {
+        return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+    }
     std::fs::create_dir_all(dir).map_err(io)?;
     // Refuse to write an index into a folder that holds something else.
     let foreign = std::fs::read_dir(dir)

@@ -240,15 +240,31 @@ impl Engine {
         let has_text = !text_query.trim().is_empty();
         if has_text {
             check_syntax(&text_query)?;
-            let mut parser =
-                QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
-            parser.set_conjunction_by_default();
-            parser.set_field_boost(self.fields.title, 1.5);
-            let q = parser
-                .parse_query(&text_query)
-                .map_err(|e| parser_error(&text_query, e))?;
-            highlighter = highlighter_for(&*q, &text_query, &self.fields);
-            clauses.push((Occur::Must, q));
+            // tantivy's grammar has no prefix for single words: `word*` clauses are
+            // taken out here and searched as prefixes of the indexed terms.
+            let (rest, prefixes) = split_prefixes(&text_query);
+            if !rest.trim().is_empty() {
+                let mut parser =
+                    QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
+                parser.set_conjunction_by_default();
+                parser.set_field_boost(self.fields.title, 1.5);
+                let q = parser
+                    .parse_query(&rest)
+                    .map_err(|e| parser_error(&rest, e))?;
+                highlighter = highlighter_for(&*q, &text_query, &self.fields);
+                clauses.push((Occur::Must, q));
+            } else if prefixes.iter().all(|p| p.occur == Occur::MustNot) {
+                return Err(QueryError::Invalid(
+                    "a query of only excluded words (-word) matches nothing; add a word to search for"
+                        .into(),
+                ));
+            } else {
+                highlighter =
+                    highlighter_for(&tantivy::query::EmptyQuery, &text_query, &self.fields);
+            }
+            for p in prefixes {
+                clauses.push((p.occur, self.prefix_query(&p)?));
+            }
         }
         let mut filter_persons = Vec::new();
         let mut filter_countries = Vec::new();
@@ -457,6 +473,34 @@ impl Engine {
             .collect();
         boosted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         Ok(boosted.into_iter().skip(offset).take(limit).collect())
+    }
+
+    /// Matches indexed terms that start with the prefix, in title and body (or the
+    /// field named). Terms are stems, so the prefix's own stem is accepted as well:
+    /// `reassuranc*` still finds `reassurance` (indexed as `reassur`).
+    fn prefix_query(&self, p: &Prefix) -> Result<Box<dyn Query>, QueryError> {
+        let stem = analyse(&p.text).pop().unwrap_or_else(|| p.text.clone());
+        let mut pattern = format!("{}.*|{}", p.text, stem);
+        // A long prefix may run into the suffix the stemmer strips (`reassuranc*`, whose
+        // words are indexed as `reassur`): accept terms up to three letters shorter.
+        let chars: Vec<char> = p.text.chars().collect();
+        if chars.len() >= 8 {
+            for cut in chars.len() - 3..chars.len() {
+                pattern.push('|');
+                pattern.extend(&chars[..cut]);
+            }
+        }
+        let fields = match p.field.as_deref() {
+            Some("title") => vec![self.fields.title],
+            Some("body") => vec![self.fields.body],
+            _ => vec![self.fields.title, self.fields.body],
+        };
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for field in fields {
+            let q = tantivy::query::RegexQuery::from_pattern(&pattern, field)?;
+            any.push((Occur::Should, Box::new(q)));
+        }
+        Ok(Box::new(BooleanQuery::new(any)))
     }
 
     fn article_id_of(&self, addr: DocAddress) -> Result<String, QueryError> {
@@ -755,6 +799,53 @@ impl Engine {
     }
 }
 
+/// A `word*` clause of the query.
+#[derive(Debug, Clone, PartialEq)]
+struct Prefix {
+    occur: Occur,
+    /// `title` or `body` when the clause named a field, else both.
+    field: Option<String>,
+    /// Lower-cased and accent-folded.
+    text: String,
+}
+
+/// Takes the bare `word*` clauses (outside quotes) out of a query.
+fn split_prefixes(query: &str) -> (String, Vec<Prefix>) {
+    let mut rest = String::with_capacity(query.len());
+    let mut prefixes = Vec::new();
+    let mut in_quote = false;
+    for (i, part) in query.split('"').enumerate() {
+        if i > 0 {
+            rest.push('"');
+        }
+        if in_quote {
+            rest.push_str(part);
+        } else {
+            let mut kept = Vec::new();
+            for word in part.split(' ') {
+                let (occur, w) = match word.strip_prefix('-') {
+                    Some(w) => (Occur::MustNot, w),
+                    None => (Occur::Must, word.strip_prefix('+').unwrap_or(word)),
+                };
+                let (field, w) = match w.split_once(':') {
+                    Some((f, w)) if f == "title" || f == "body" => (Some(f.to_string()), w),
+                    _ => (None, w),
+                };
+                let stem = w.strip_suffix('*').map(snippet::fold);
+                match stem {
+                    Some(text) if !text.is_empty() && text.chars().all(|c| c.is_alphanumeric()) => {
+                        prefixes.push(Prefix { occur, field, text });
+                    }
+                    _ => kept.push(word),
+                }
+            }
+            rest.push_str(&kept.join(" "));
+        }
+        in_quote = !in_quote;
+    }
+    (rest, prefixes)
+}
+
 /// News is written lead first: the opening paragraphs state the story, later ones
 /// elaborate. A mild boost for early paragraphs (x1.25 for the first, fading to 1)
 /// breaks near-ties of BM25 in favour of the paragraph that is about the topic.
@@ -990,4 +1081,27 @@ fn analyse(word: &str) -> Vec<String> {
         out.push(t.text.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+
+    #[test]
+    fn bare_star_words_become_prefixes_outside_quotes_only() {
+        let (rest, prefixes) = split_prefixes(r#"tony bla* -ira* title:Econ* "big wo"*"#);
+        assert_eq!(rest, r#"tony "big wo"*"#);
+        let got: Vec<(Occur, Option<&str>, &str)> = prefixes
+            .iter()
+            .map(|p| (p.occur, p.field.as_deref(), p.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Occur::Must, None, "bla"),
+                (Occur::MustNot, None, "ira"),
+                (Occur::Must, Some("title"), "econ"),
+            ]
+        );
+    }
 }

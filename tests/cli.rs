@@ -324,3 +324,22 @@ fn show_prints_the_whole_article() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn prefix_matches_words_that_start_with_it_and_highlights_them() {
+    let (_tmp, index) = indexed();
+    for query in ["reassur*", "reassuranc*", "REASSUR*"] {
+        let (v, code) = search_json(&index, &[query]);
+        assert_eq!(code, 0, "{query}");
+        assert_eq!(v["hits"][0]["article_id"], "news/summit-reassurance.txt");
+        assert!(
+            highlighted(&v["hits"][0]).contains(&"reassurance".to_string()),
+            "{query}"
+        );
+    }
+    let (v, _) = search_json(&index, &["ferr* -cancel*"]);
+    for hit in v["hits"].as_array().unwrap() {
+        assert!(!hit["text"].as_str().unwrap().contains("cancel"));
+    }
+    assert_eq!(v["total_hits"], 2);
+}
