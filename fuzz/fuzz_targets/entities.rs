@@ -32,9 +32,15 @@ fuzz_target!(|data: &[u8]| {
             );
             assert!(!c.name.is_empty(), "country without a name in {e:?}");
         }
-        assert!(sorted_unique(&e.persons), "persons not sorted/unique: {e:?}");
+        assert!(
+            sorted_unique(&e.persons),
+            "persons not sorted/unique: {e:?}"
+        );
         assert!(sorted_unique(&e.orgs), "orgs not sorted/unique: {e:?}");
-        assert!(sorted_unique(&e.countries), "countries not sorted/unique: {e:?}");
+        assert!(
+            sorted_unique(&e.countries),
+            "countries not sorted/unique: {e:?}"
+        );
     }
 
     // The helpers, on the whole input and on each line.
@@ -48,9 +54,20 @@ fuzz_target!(|data: &[u8]| {
             "strip_person_title({s:?}) = {stripped:?} is not part of its input"
         );
         let n = normalize_name(s);
-        assert_eq!(n, n.trim(), "normalize_name({s:?}) = {n:?} has outer spaces");
-        assert!(!n.contains("  "), "normalize_name({s:?}) = {n:?} has double spaces");
-        assert_eq!(normalize_name(&n), n, "normalize_name is not idempotent on {s:?}");
+        assert_eq!(
+            n,
+            n.trim(),
+            "normalize_name({s:?}) = {n:?} has outer spaces"
+        );
+        assert!(
+            !n.contains("  "),
+            "normalize_name({s:?}) = {n:?} has double spaces"
+        );
+        assert_eq!(
+            normalize_name(&n),
+            n,
+            "normalize_name is not idempotent on {s:?}"
+        );
         let _ = entities::person_matches(s, &n);
     }
 });

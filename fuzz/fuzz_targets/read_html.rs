@@ -6,6 +6,10 @@ use newsdex::read::Format;
 fuzz_target!(|data: &[u8]| {
     newsdex_fuzz::read_family(
         data,
-        &[("a.html", Format::Html), ("a.htm", Format::Html), ("a", Format::Html)],
+        &[
+            ("a.html", Format::Html),
+            ("a.htm", Format::Html),
+            ("a", Format::Html),
+        ],
     );
 });

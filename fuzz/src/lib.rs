@@ -11,8 +11,12 @@ fn scratch() -> &'static tempfile::TempDir {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let shm = std::path::Path::new("/dev/shm");
-        let builder = tempfile::Builder::new().prefix("newsdex-fuzz-").tempdir_in(shm);
-        builder.or_else(|_| tempfile::tempdir()).expect("a temp dir")
+        let builder = tempfile::Builder::new()
+            .prefix("newsdex-fuzz-")
+            .tempdir_in(shm);
+        builder
+            .or_else(|_| tempfile::tempdir())
+            .expect("a temp dir")
     })
 }
 
@@ -60,7 +64,10 @@ pub fn read_as(name: &str, bytes: &[u8], format: Format) -> Outcome {
 pub fn check_articles(articles: &[newsdex::Article]) {
     for a in articles {
         assert!(!a.id.is_empty(), "article without an id: {a:?}");
-        assert!(!a.body.trim().is_empty(), "article with an empty body: {a:?}");
+        assert!(
+            !a.body.trim().is_empty(),
+            "article with an empty body: {a:?}"
+        );
         assert_eq!(
             normalize_body(&a.body),
             a.body,
