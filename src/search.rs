@@ -1105,3 +1105,56 @@ mod prefix_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{IndexOptions, NoProgress};
+    use std::sync::atomic::AtomicBool;
+
+    fn engine_over(jsonl: &str) -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("news.jsonl");
+        std::fs::write(&src, jsonl).expect("write fixture");
+        let index_dir = dir.path().join("index");
+        let opts = IndexOptions {
+            threads: 1,
+            memory_bytes: 15 << 20,
+            ..IndexOptions::default()
+        };
+        crate::index::run(
+            &index_dir,
+            &[src],
+            &opts,
+            &NoProgress,
+            &AtomicBool::new(false),
+        )
+        .expect("index");
+        let (index, fields) = crate::index::open(&index_dir).expect("open");
+        (dir, Engine::new(index, fields).expect("engine"))
+    }
+
+    // Found by the `query` fuzz target: tantivy allocated `limit + offset` slots.
+    #[test]
+    fn huge_limit_or_offset_is_not_a_crash() {
+        let (_dir, engine) = engine_over(
+            "{\"id\": \"a\", \"body\": \"The ferry sailed.\\n\\nThe ferry came back.\"}\n",
+        );
+        let search = |limit, offset| {
+            engine
+                .search(&SearchOptions {
+                    query: "ferry".into(),
+                    limit,
+                    offset,
+                    ..SearchOptions::default()
+                })
+                .expect("search")
+        };
+        let all = search(usize::MAX, 0);
+        assert_eq!((all.total_hits, all.hits.len()), (2, 2));
+        assert_eq!(search(usize::MAX, 1).hits.len(), 1);
+        assert_eq!(search(1, 1).hits[0].rank, 2);
+        assert!(search(10, usize::MAX).hits.is_empty());
+        assert!(search(usize::MAX, usize::MAX).hits.is_empty());
+    }
+}

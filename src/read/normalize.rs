@@ -1,12 +1,13 @@
 //! The one shape every reader gives a body: LF line endings, no trailing spaces,
 //! paragraphs separated by exactly one blank line, no blank lines at either end.
 
-/// Normalises article text: strips a BOM, turns CRLF/CR and Unicode line/paragraph
-/// separators into LF (form feeds and paragraph separators into a blank line), drops
-/// control characters other than tab, trims line ends, collapses runs of blank lines into
-/// one and trims blank lines at both ends. Lines are not joined.
+/// Normalises article text: strips BOMs (anywhere: concatenated files carry them
+/// mid-text, and one left behind by dropped control characters made a body of one
+/// invisible character), turns CRLF/CR and Unicode line/paragraph separators into LF
+/// (form feeds and paragraph separators into a blank line), drops control characters
+/// other than tab, trims line ends, collapses runs of blank lines into one and trims blank
+/// lines at both ends. Lines are not joined.
 pub fn normalize_body(text: &str) -> String {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut cleaned = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -20,6 +21,7 @@ pub fn normalize_body(text: &str) -> String {
             '\u{2028}' | '\u{85}' => cleaned.push('\n'),
             '\u{2029}' | '\u{0C}' => cleaned.push_str("\n\n"),
             '\n' | '\t' => cleaned.push(c),
+            '\u{FEFF}' => {}
             c if c.is_control() => {}
             c => cleaned.push(c),
         }
@@ -67,6 +69,15 @@ mod tests {
             normalize_body("\r\n\r\nOne\r\ntwo  \r\n\r\n \r\n\r\nThree\rfour\n\n"),
             "One\ntwo\n\nThree\nfour"
         );
+    }
+
+    // Found by the `read_delimited` fuzz target: a TSV body of control characters and a
+    // BOM came out as "\u{FEFF}" and was indexed as a paragraph.
+    #[test]
+    fn a_bom_after_dropped_control_characters_or_mid_text_is_dropped() {
+        assert_eq!(normalize_body("\u{1e}\u{1e}\u{FEFF}"), "");
+        assert_eq!(normalize_body("One.\n\u{FEFF}Two."), "One.\nTwo.");
+        assert_eq!(normalize_body("\u{FEFF}One."), "One.");
     }
 
     #[test]
