@@ -247,7 +247,10 @@ impl Engine {
                 let mut parser =
                     QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
                 parser.set_conjunction_by_default();
-                parser.set_field_boost(self.fields.title, 1.5);
+                // The headline is on every paragraph of its article: it helps a paragraph match
+                // (`Blair Iraq` when only the headline says Blair), but weighs less than
+                // the paragraph's own words so that one article does not fill the page.
+                parser.set_field_boost(self.fields.title, 0.6);
                 let q = parser
                     .parse_query(&rest)
                     .map_err(|e| parser_error(&rest, e))?;
