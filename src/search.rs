@@ -739,25 +739,31 @@ impl Engine {
             if key.is_empty() {
                 continue;
             }
+            let words: Vec<&str> = key.split(' ').collect();
             let exact: Vec<&String> = keyed
                 .iter()
                 .filter(|(k, _)| *k == key)
                 .map(|(_, v)| *v)
                 .collect();
-            let found: Vec<&String> = if !exact.is_empty() {
+            let found: Vec<&String> = if root == "person" && words.len() == 1 {
+                // A surname alone (`Macron`, `Mr Blair`) means everyone of that surname.
+                keyed
+                    .iter()
+                    .filter(|(k, _)| k.rsplit(' ').next() == Some(key.as_str()))
+                    .map(|(_, v)| *v)
+                    .collect()
+            } else if !exact.is_empty() {
                 exact
             } else {
-                // Word-wise: every typed word is a word of the name, and the last typed
-                // word is the name's last word (a surname).
-                let words: Vec<&str> = key.split(' ').collect();
+                // Word-wise: every typed word is a word of the name, and (for persons) the
+                // last typed word is the name's last word (`George Bush` finds
+                // `George W Bush`).
                 keyed
                     .iter()
                     .filter(|(k, _)| {
                         let name_words: Vec<&str> = k.split(' ').collect();
                         words.iter().all(|w| name_words.contains(w))
-                            && (root != "person"
-                                || name_words.last() == words.last()
-                                || words.len() > 1)
+                            && (root != "person" || name_words.last() == words.last())
                     })
                     .map(|(_, v)| *v)
                     .collect()
