@@ -16,6 +16,9 @@
 //!   country, such as demonyms, are optional). Tune on train/dev only.
 //! - `bbc/`: microseconds per paragraph for extraction alone (files read beforehand).
 //!
+//! `--labelled DIR` scores the labels in DIR instead of `DATA/labelled` (their `source`
+//! paths stay relative to the data directory); `--labelled-only` skips CoNLL and timing;
+//! `--no-test` leaves out CoNLL test (for tuning runs).
 //! `--show` prints every labelled paragraph's misses and extras; `--speed` only times;
 //! `--show-conll` prints CoNLL dev errors; `--dump FILE...` (after the data directory) prints the entities of articles.
 
@@ -149,14 +152,14 @@ fn read_article(path: &Path) -> Option<(String, String)> {
     Some((title.trim().to_string(), body.to_string()))
 }
 
-fn eval_labelled(data: &Path, show: bool) -> Labelled {
+fn eval_labelled(data: &Path, labelled: &Path, show: bool) -> Labelled {
     let mut out = Labelled {
         para_persons: Score::default(),
         para_countries: Score::default(),
         art_persons: Score::default(),
         art_countries: Score::default(),
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data.join("labelled"))
+    let mut files: Vec<PathBuf> = std::fs::read_dir(labelled)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     files.sort();
@@ -456,23 +459,40 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show = args.iter().any(|a| a == "--show");
-    let data = args
+    // `--labelled DIR`: score the labels in DIR (sources still relative to the data dir).
+    let labelled_arg = args
         .iter()
-        .find(|a| !a.starts_with("--"))
+        .position(|a| a == "--labelled")
+        .map(|i| match args.get(i + 1) {
+            Some(d) => PathBuf::from(d),
+            None => {
+                eprintln!("eval_entities: --labelled needs a directory");
+                std::process::exit(2);
+            }
+        });
+    let positional: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--labelled"))
+        .map(|(_, a)| a)
+        .collect();
+    let data = positional
+        .first()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
-    if !data.join("labelled").is_dir() {
+    let labelled = labelled_arg.unwrap_or_else(|| data.join("labelled"));
+    if !labelled.is_dir() {
         eprintln!(
-            "eval_entities: no labelled data under {}; pass the data directory, e.g. \
+            "eval_entities: no labelled data in {}; pass the data directory, e.g. \
              `cargo run --release --example eval_entities -- ../shared/data`",
-            data.display()
+            labelled.display()
         );
         std::process::exit(2);
     }
 
     // `--dump FILE...`: print each paragraph's entities (title line, blank, body).
     if args.iter().any(|a| a == "--dump") {
-        for f in args.iter().filter(|a| !a.starts_with("--")).skip(1) {
+        for f in positional.iter().skip(1) {
             let Some((title, body)) = read_article(Path::new(f)) else {
                 eprintln!("cannot read {f}");
                 continue;
@@ -494,14 +514,22 @@ fn main() {
         }
         return;
     }
-    let l = eval_labelled(&data, show);
-    println!("labelled articles ({})", data.join("labelled").display());
+    let l = eval_labelled(&data, &labelled, show);
+    println!("labelled articles ({})", labelled.display());
     println!("{}", l.para_persons.line("persons, per paragraph"));
     println!("{}", l.para_countries.line("countries, per paragraph"));
     println!("{}", l.art_persons.line("persons, per article"));
     println!("{}", l.art_countries.line("countries, per article"));
 
-    for split in ["dev", "test"] {
+    if args.iter().any(|a| a == "--labelled-only") {
+        return;
+    }
+    let splits: &[&str] = if args.iter().any(|a| a == "--no-test") {
+        &["dev"]
+    } else {
+        &["dev", "test"]
+    };
+    for &split in splits {
         let path = data.join("conll2003").join(format!("{split}.txt"));
         let show_conll = split == "dev" && args.iter().any(|a| a == "--show-conll");
         match eval_conll(&path, show_conll) {

@@ -8,7 +8,10 @@
 //!   Georgia` and lower-case `turkey`.
 //! - **Persons** are runs of capitalised words with evidence: a title or role before them
 //!   (`Mr`, `Sir`, `President`, `spokesman`), a given name (`data/given_names.txt`), a
-//!   speech verb (`said X`, `X told`), or a surname already introduced in the article.
+//!   speech verb (`said X`, `X told`), a known person joined to it by `and`, commas after
+//!   a role (`coach, Christos Tzekos,`), or a surname already introduced in the article.
+//!   Descriptors before a given name (`Beatle George Harrison`) and post-nominals
+//!   (`Kelvin MP`) are not part of a name; `Ms King` is a surname despite `King`.
 //!   Photo credits and bylines are skipped. Names are then resolved across the article:
 //!   `Mr Macron` and `Macron` become `Emmanuel Macron`, `Sir Keir` becomes `Keir
 //!   Starmer`; a surname shared by two people goes to the one introduced last.
@@ -687,5 +690,57 @@ mod tests {
             persons("It was Jean-Baptiste Lemoyne."),
             ["Jean-Baptiste Lemoyne"]
         );
+    }
+
+    #[test]
+    fn title_word_after_honorific_is_a_surname() {
+        let e = run(&[
+            "Labour MP Oona Quill spoke.",
+            "Ms King said so. Mr Justice Eady agreed.",
+        ]);
+        assert_eq!(e[1].persons, ["Eady", "King"]);
+        let e = run(&["Ella King won.", "Ms King said she was delighted."]);
+        assert_eq!(e[1].persons, ["Ella King"]);
+    }
+
+    #[test]
+    fn post_nominal_is_not_part_of_a_name() {
+        assert!(persons("The Glasgow Kelvin MP was expelled.").is_empty());
+        assert_eq!(
+            persons("The treaty of Emperor Charles VI was signed."),
+            ["Charles VI"]
+        );
+    }
+
+    #[test]
+    fn names_joined_by_and_vouch_for_each_other() {
+        assert_eq!(
+            persons("Sprinters Kostas Kenteris and Xelia Thanou were cleared."),
+            ["Kostas Kenteris", "Xelia Thanou"]
+        );
+        assert_eq!(
+            persons("The list features David and Victoria Beckham."),
+            ["David Beckham", "Victoria Beckham"]
+        );
+    }
+
+    #[test]
+    fn descriptor_before_a_given_name_is_not_part_of_it() {
+        let e = run(&["It is Xani Harrison, son of the late Beatle George Harrison."]);
+        assert_eq!(e[0].persons, ["George Harrison", "Xani Harrison"]);
+    }
+
+    #[test]
+    fn name_set_off_by_commas_after_a_role() {
+        assert_eq!(
+            persons("Their former coach, Xristo Tzekos, was banned."),
+            ["Xristo Tzekos"]
+        );
+    }
+
+    #[test]
+    fn will_is_a_name_only_before_a_surname() {
+        assert_eq!(persons("It features Will Young."), ["Will Young"]);
+        assert!(persons("Will Parliament agree? It will.").is_empty());
     }
 }

@@ -288,19 +288,42 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     }
 
     // Persons: runs of capitalised words.
-    let name_word = |k: usize| {
+    let shape_ok = |k: usize| {
         let tk = &toks[k];
         tk.is(flag::CAP)
             && !tk.is(flag::LOWER_TAIL)
             && !tk.is(flag::DIGIT)
             && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
             && cover[k] & (COV_COUNTRY | COV_BLOCKED | COV_CREDIT) == 0
-            && words[k] & word::STOP == 0
+    };
+    let plain_name_word = |k: usize| shape_ok(k) && words[k] & word::STOP == 0;
+    // A given name that is also a common word ("Will") is a name only mid-sentence and
+    // right before another name word ("Will Young").
+    let name_word = |k: usize| {
+        plain_name_word(k)
+            || (shape_ok(k)
+                && words[k] & word::GIVEN != 0
+                && !toks[k].is(flag::SENT_START)
+                && k + 1 < n
+                && toks[k + 1].joined()
+                && plain_name_word(k + 1))
+    };
+    // "Ms King", "Mr Bishop": a title word right after an honorific is the surname,
+    // unless a name follows it ("Mr Justice Eady") or it is a form of address.
+    let surname_after_honorific = |k: usize| {
+        k > 0
+            && words[k] & word::PRE_NAME != 0
+            && words[k] & word::HONORIFIC == 0
+            && words[k - 1] & word::HONORIFIC != 0
+            && toks[k - 1].is(flag::CAP)
+            && toks[k].gap == 0
+            && !(k + 1 < n && toks[k + 1].joined() && name_word(k + 1))
+            && !ADDRESS_FORMS.contains(&toks[k].text(t).to_ascii_lowercase().as_str())
     };
     let can_start = |k: usize| {
         name_word(k)
             && cover[k] & COV_ORG == 0
-            && words[k] & (word::HONORIFIC | word::PRE_NAME) == 0
+            && (words[k] & (word::HONORIFIC | word::PRE_NAME) == 0 || surname_after_honorific(k))
     };
     person_tokens.clear();
     person_tokens.resize(n, false);
@@ -321,6 +344,15 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
                 && toks[e - 1].is(flag::INITIAL)
                 && toks[e - 1].end - toks[e - 1].start == 1;
             if (nt.joined() || initial_dot) && name_word(e) {
+                // "Kelvin MP", "John Smith QC": capitals after a name are post-nominals,
+                // not initials (those come first: "JD Vance").
+                let roman = nt.text(t).bytes().all(|b| matches!(b, b'I' | b'V' | b'X'));
+                let name_follows = e + 1 < n && toks[e + 1].joined() && name_word(e + 1);
+                let post_nominal =
+                    nt.is(flag::UPPER) && !toks[e - 1].is(flag::INITIAL) && !roman && !name_follows;
+                if post_nominal {
+                    break;
+                }
                 e += 1;
                 continue;
             }
@@ -351,6 +383,36 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             }
         }
         k = e;
+    }
+
+    // Names joined by "and" (or ", and"): "Kostas Kenteris and Katerina Thanou" — one
+    // known person vouches for a full name beside it; "David and Victoria Beckham" — a
+    // lone given name shares the surname of the name after it.
+    let is_and = |k: usize| k < n && toks[k].text(t) == "and" && toks[k].gap & !gap::COMMA == 0;
+    for i in 1..out.mentions.len() {
+        let (head, tail) = out.mentions.split_at_mut(i);
+        let (a, b) = (&mut head[i - 1], &mut tail[0]);
+        let a_end = a.pos as usize + a.keys.len();
+        if !(is_and(a_end) && b.pos as usize == a_end + 1 && toks[b.pos as usize].gap == 0) {
+            continue;
+        }
+        if a.keys.len() == 1
+            && b.keys.len() >= 2
+            && b.strong
+            && words[a.pos as usize] & word::GIVEN != 0
+            && words[b.pos as usize] & word::GIVEN != 0
+            && !toks[a.pos as usize].is(flag::POSS)
+        {
+            a.words.extend(b.words[1..].iter().cloned());
+            a.keys.extend(b.keys[1..].iter().cloned());
+            a.strong = true;
+            a.weak = true;
+            continue;
+        }
+        if a.keys.len() >= 2 && b.keys.len() >= 2 && (a.strong || b.strong) {
+            a.strong = true;
+            b.strong = true;
+        }
     }
 
     // Organisations from the gazetteer, unless inside a person's name (Harrison Ford).
@@ -392,6 +454,22 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     }
     out
 }
+
+/// Titles that stay forms of address after an honorific ("Mr President"), not surnames.
+const ADDRESS_FORMS: &[&str] = &[
+    "president",
+    "speaker",
+    "chairman",
+    "chairwoman",
+    "secretary",
+    "minister",
+    "justice",
+    "ambassador",
+    "mayor",
+    "deputy",
+    "chancellor",
+    "commissioner",
+];
 
 /// Words that may follow a name after "said": "said Murray on Monday".
 const AFTER_SPEECH_NAME: &[&str] = &[
@@ -475,6 +553,16 @@ fn evaluate(
     {
         s += 1;
     }
+    // "Beatle George Harrison", "Tory MP John Smith": capitalised words before a given
+    // name inside a run describe the person; the name starts at the given name.
+    while e - s >= 3
+        && words[e - 1] & word::PRE_NAME == 0
+        && words[s] & (word::GIVEN | word::PARTICLE) == 0
+        && !toks[s].is(flag::INITIAL)
+        && words[s + 1] & word::GIVEN != 0
+    {
+        s += 1;
+    }
     let len = e - s;
     // Initials alone ("W D L") or a trailing initial ("Cofinec S.A.") are not names.
     let single_letter = |k: usize| toks[k].is(flag::INITIAL) && toks[k].end - toks[k].start == 1;
@@ -519,6 +607,18 @@ fn evaluate(
         if !strong && pw & word::SPEECH != 0 && !prev.is(flag::CAP) && ends_clause {
             strong = true;
         }
+    }
+    // "the pair's former coach, Christos Tzekos, has": a full name set off by commas
+    // after a lower-case role word.
+    if !strong
+        && s > 0
+        && len >= 2
+        && toks[s].gap == gap::COMMA
+        && words[s - 1] & word::PRE_NAME != 0
+        && !toks[s - 1].is(flag::CAP)
+        && (e >= n || toks[e].gap & (gap::COMMA | gap::STOP) != 0)
+    {
+        strong = true;
     }
     let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
     if s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
