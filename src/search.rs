@@ -914,7 +914,11 @@ fn split_entity_terms(query: &str, base: &Filters) -> Result<(String, Filters), 
         let field = ENTITY_FIELDS.iter().find(|f| {
             at_word_start
                 && query[i..].len() > f.len()
-                && query[i..i + f.len()].eq_ignore_ascii_case(f)
+                // `get`: the word may have a multi-byte character where the field name
+                // would end (`Trump’s`).
+                && query
+                    .get(i..i + f.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(f))
                 && bytes[i + f.len()] == b':'
         });
         if let Some(field) = field {
@@ -1141,6 +1145,21 @@ mod tests {
         .expect("index");
         let (index, fields) = crate::index::open(&index_dir).expect("open");
         (dir, Engine::new(index, fields).expect("engine"))
+    }
+
+    // Found by the `query` fuzz target: slicing the query at a field name's length cut
+    // the typographic apostrophe in two.
+    #[test]
+    fn a_multibyte_character_where_a_field_name_would_end_is_not_a_crash() {
+        for q in ["Trump’s wall", "Kyiv’s mayor", "     ’Oods", "countr€:x"] {
+            let (rest, filters) = split_entity_terms(q, &Filters::default()).expect(q);
+            assert_eq!(rest, q);
+            assert!(filters.is_empty());
+        }
+        let (rest, filters) =
+            split_entity_terms("Trump’s person:trump", &Filters::default()).expect("split");
+        assert_eq!(rest, "Trump’s ");
+        assert_eq!(filters.persons, vec![vec!["trump".to_string()]]);
     }
 
     // Found by the `query` fuzz target: tantivy allocated `limit + offset` slots.

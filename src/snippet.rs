@@ -165,8 +165,20 @@ pub fn fragment(text: &str, matches: &[(Range<usize>, usize)], max_bytes: usize)
     if end == text.len() {
         start = text.len().saturating_sub(max_bytes);
     }
+    let (cut_start, cut_end) = (start, end);
     start = word_start(text, start);
     end = word_end(text, end);
+    if start >= end {
+        // The window lies inside one word longer than itself (a long URL, text without
+        // spaces): there is no word boundary to align to, so cut mid-word.
+        (start, end) = (cut_start, cut_end.max(cut_start));
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+    }
     let prefix = if start > 0 { ELLIPSIS } else { "" };
     let suffix = if end < text.len() { ELLIPSIS } else { "" };
     let body = text[start..end].trim();
@@ -227,6 +239,32 @@ mod tests {
 
     fn marked(s: &Snippet) -> Vec<&str> {
         s.highlights.iter().map(|[a, b]| &s.text[*a..*b]).collect()
+    }
+
+    // Found by the `query` fuzz target: a match inside a word longer than the window
+    // moved the window's start past its end.
+    #[test]
+    fn match_inside_a_word_longer_than_the_window_is_cut_mid_word() {
+        let url = format!(
+            "https://e.com/{}/ferry/{}",
+            "a".repeat(200),
+            "b".repeat(300)
+        );
+        let text = format!("{} see {url} now", "Lead words here.".repeat(5));
+        let s = hl(&["ferri"]).snippet(&text, 240);
+        assert_eq!(marked(&s), vec!["ferry"]);
+        assert!(s.text.len() <= 240 + 2 * ELLIPSIS.len(), "{}", s.text);
+
+        let zh = format!(
+            "Start {}ferry{} end",
+            "中文，".repeat(60),
+            "，中文".repeat(60)
+        );
+        let s = hl(&["ferri"]).snippet(&zh, 240);
+        assert_eq!(marked(&s), vec!["ferry"]);
+        for max in 0..12 {
+            hl(&["ferri"]).snippet(&zh, max);
+        }
     }
 
     #[test]
