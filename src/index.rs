@@ -154,11 +154,10 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, Fields), IndexError> {
     let foreign = std::fs::read_dir(dir)
         .map_err(io)?
         .filter_map(Result::ok)
+        // Hidden files are tantivy's own (.managed.json, lock files) or a .gitkeep.
         .any(|e| {
             let name = e.file_name();
-            name != ".gitkeep"
-                && name != schema::MARKER_FILE
-                && !name.to_string_lossy().starts_with(".tantivy")
+            name != schema::MARKER_FILE && !name.to_string_lossy().starts_with('.')
         });
     if foreign {
         return Err(IndexError::NotAnIndex(dir.to_path_buf()));
@@ -174,13 +173,15 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, Fields), IndexError> {
         docstore_blocksize: 32 * 1024,
         ..Default::default()
     };
+    // The marker goes first: a run killed between the two leaves a folder that the next
+    // run recognises as its own and creates the index in.
+    let marker = serde_json::json!({ "newsdex": true, "schema_version": schema::SCHEMA_VERSION });
+    std::fs::write(dir.join(schema::MARKER_FILE), marker.to_string()).map_err(io)?;
     let index = Index::builder()
         .schema(fields.schema.clone())
         .settings(settings)
         .create_in_dir(dir)?;
     schema::register_analyzer(&index);
-    let marker = serde_json::json!({ "newsdex": true, "schema_version": schema::SCHEMA_VERSION });
-    std::fs::write(dir.join(schema::MARKER_FILE), marker.to_string()).map_err(io)?;
     Ok((index, fields))
 }
 
