@@ -128,6 +128,9 @@ impl Extractor {
                     .mentions
                     .iter()
                     .filter_map(|m| resolve(m, (order, m.pos), &full, confirmed(m)))
+                    // A name has letters (the `entities` fuzz target found a blank one
+                    // from text in a script the tokenizer does not split).
+                    .filter(|name| name.chars().any(char::is_alphabetic))
                     .collect();
                 persons.sort();
                 persons.dedup();
@@ -330,6 +333,18 @@ pub fn person_matches(query: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_person_name_is_never_blank() {
+        let paragraphs = crate::split::split_text("i \u{8019}\u{8019}");
+        for e in extractor().extract(None, &paragraphs) {
+            assert!(
+                e.persons.iter().all(|p| !p.trim().is_empty()),
+                "{:?}",
+                e.persons
+            );
+        }
+    }
 
     fn paras(texts: &[&str]) -> Vec<Paragraph> {
         texts
