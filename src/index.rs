@@ -387,6 +387,9 @@ pub fn run(
     let started = Instant::now();
     let (index, fields) = open_or_create(dir)?;
     let mut writer = open_writer(&index, dir, opts.threads, opts.memory_bytes)?;
+    // Segments are merged once, at the end of the run (below), not in the background
+    // while the run competes with it for the same cores.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
 
     let mut summary = IndexSummary::default();
     let mut discover_errors = Vec::new();
@@ -500,7 +503,10 @@ pub fn run(
     // build. A run that leaves more than two segments is merged into one.
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 2 && !summary.interrupted {
-        writer.merge(&segments).wait()?;
+        // Everything is committed already: a failed merge costs speed, not data.
+        if let Err(e) = writer.merge(&segments).wait() {
+            progress.problem(&format!("could not merge the index segments ({e})"), true);
+        }
     }
     writer.wait_merging_threads()?;
     progress.finish();
