@@ -457,7 +457,13 @@ class ScaleReport:
         return percentile(t.lat_ms, q) if t and t.lat_ms else None
 
 
-def render(reports: list[ScaleReport], versions: dict[str, str], runs: int, nq: int) -> str:
+def render(
+    reports: list[ScaleReport],
+    versions: dict[str, str],
+    runs: int,
+    nq: int,
+    micro_dir: Path | None = None,
+) -> str:
     out = ["## Results", ""]
     out += machine()
     out += [
@@ -522,6 +528,8 @@ def render(reports: list[ScaleReport], versions: dict[str, str], runs: int, nq: 
             )
         out.append("")
     out += targets(reports)
+    if micro_dir:
+        out += micro_table(micro_dir)
     return "\n".join(out) + "\n"
 
 
@@ -560,6 +568,35 @@ def targets(reports: list[ScaleReport]) -> list[str]:
     return rows + [""]
 
 
+def micro_table(criterion_dir: Path) -> list[str]:
+    """The criterion results of `cargo bench --bench pipeline`, one row per benchmark."""
+    rows = []
+    for est in sorted(criterion_dir.glob("**/new/estimates.json")):
+        try:
+            meta = json.loads((est.parent / "benchmark.json").read_text())
+            mean_ns = json.loads(est.read_text())["mean"]["point_estimate"]
+        except (OSError, ValueError, KeyError):
+            continue
+        tp = meta.get("throughput") or {}
+        if "Elements" in tp:
+            per = f"{mean_ns / 1000 / tp['Elements']:.2f} µs per paragraph ({tp['Elements']} paragraphs)"
+        elif "Bytes" in tp:
+            per = f"{tp['Bytes'] / mean_ns * 1e3:.1f} MB/s ({tp['Bytes']} bytes)"
+        else:
+            per = ""
+        rows.append(f"| `{meta['full_id']}` | {mean_ns / 1000:.2f} | {per} |")
+    if not rows:
+        return []
+    return [
+        "### Micro-benchmarks (`cargo bench --bench pipeline`, criterion, mean)",
+        "",
+        "| benchmark | µs per call | per unit |",
+        "|---|--:|---|",
+        *rows,
+        "",
+    ]
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -573,6 +610,7 @@ def main() -> int:
     ap.add_argument("--tantivy", type=Path)
     ap.add_argument("--sqlite", type=Path)
     ap.add_argument("--rg", type=Path)
+    ap.add_argument("--micro", type=Path, help="criterion output folder to summarise")
     ap.add_argument("--queries", type=Path, default=REPO / "bench" / "queries.txt")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.md")
     a = ap.parse_args()
@@ -612,7 +650,7 @@ def main() -> int:
             tools.append(bench_rg(a.rg, corpus, queries, a.runs))
         reports.append(ScaleReport(corpus, tools))
         # Write after every scale, so an interrupted long run still leaves a report.
-        report = render(reports, versions, a.runs, len(queries))
+        report = render(reports, versions, a.runs, len(queries), a.micro)
         a.out.parent.mkdir(parents=True, exist_ok=True)
         a.out.write_text(report)
         raw = {
@@ -622,7 +660,7 @@ def main() -> int:
             for r in reports
         }
         (a.scratch / "results.json").write_text(json.dumps(raw))
-    print(render(reports, versions, a.runs, len(queries)))
+    print(render(reports, versions, a.runs, len(queries), a.micro))
     log(f"report written to {a.out}; raw timings in {a.scratch / 'results.json'}")
     return 0
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # newsdex benchmark against tantivy-cli, SQLite FTS5 and ripgrep, in one run.
 #
-#   bench/run.sh [--scales 1,10,50] [--runs 5] [--scratch DIR] [--data DIR]
+#   bench/run.sh [--scales 1,10,50] [--runs 5] [--scratch DIR] [--data DIR] [--no-micro]
 #
 # Builds newsdex (release), installs the peers that are missing into SCRATCH/tools with
 # `cargo install --root`, builds the corpora in SCRATCH (never in the repository), runs
-# bench/bench.py and writes the report to stdout and bench/results/latest.md.
+# bench/bench.py and writes the report to stdout and bench/results/latest.md, with the
+# criterion micro-benchmarks (benches/pipeline.rs, short runs) unless --no-micro.
 # It only reports: a missed target or a failing peer never makes it fail.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 SCALES=1,10,50
 RUNS=5
+MICRO=1
 SCRATCH=${NEWSDEX_BENCH_DIR:-/tmp/newsdex-bench}
 DATA=$REPO/../shared/data/bbc
 
@@ -22,7 +24,8 @@ while [ $# -gt 0 ]; do
         --runs) RUNS=$2; shift 2 ;;
         --scratch) SCRATCH=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --no-micro) MICRO=0; shift ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -86,8 +89,16 @@ if [ -n "$SQLITE" ] && ! "$SQLITE" :memory: "CREATE VIRTUAL TABLE t USING fts5(x
     SQLITE=
 fi
 
+if [ "$MICRO" = 1 ]; then
+    say "criterion micro-benchmarks (cargo bench --bench pipeline)"
+    rm -rf target/criterion
+    cargo bench --quiet --bench pipeline -- --warm-up-time 1 --measurement-time 3 \
+        >"$SCRATCH/logs/criterion.log" 2>&1 || say "cargo bench failed; see $SCRATCH/logs/criterion.log"
+fi
+
 ARGS=(--scales "$SCALES" --runs "$RUNS" --scratch "$SCRATCH" --data "$DATA" --newsdex "$NEWSDEX")
 [ -n "$TANTIVY" ] && ARGS+=(--tantivy "$TANTIVY")
 [ -n "$SQLITE" ] && ARGS+=(--sqlite "$SQLITE")
 [ -n "$RG" ] && ARGS+=(--rg "$RG")
+[ "$MICRO" = 1 ] && [ -d target/criterion ] && ARGS+=(--micro target/criterion)
 exec python3 "$REPO/bench/bench.py" "${ARGS[@]}"
