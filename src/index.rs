@@ -161,7 +161,21 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, Fields), IndexError> {
         return Err(IndexError::NotAnIndex(dir.to_path_buf()));
     }
     let fields = Fields::build();
-    let index = Index::create_in_dir(dir, fields.schema.clone())?;
+    // Paragraphs of one article sit together in the store and share their title: zstd
+    // over 64 KiB blocks compresses that text about twice as well as the default lz4,
+    // which keeps the index smaller than the archive; a block decompresses in tens of
+    // microseconds, well inside a search's budget.
+    let settings = tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(6),
+        }),
+        docstore_blocksize: 64 * 1024,
+        ..Default::default()
+    };
+    let index = Index::builder()
+        .schema(fields.schema.clone())
+        .settings(settings)
+        .create_in_dir(dir)?;
     schema::register_analyzer(&index);
     let marker = serde_json::json!({ "newsdex": true, "schema_version": schema::SCHEMA_VERSION });
     std::fs::write(dir.join(schema::MARKER_FILE), marker.to_string()).map_err(io)?;

@@ -168,6 +168,9 @@ pub struct SearchResults {
     /// Person names the filters resolved to, for highlighting in the terminal.
     #[serde(skip)]
     pub filter_persons: Vec<String>,
+    /// Country codes the filters resolved to, for highlighting in the terminal.
+    #[serde(skip)]
+    pub filter_countries: Vec<String>,
 }
 
 /// A ranked document: score, address, and (grouped) the article's number of matches.
@@ -182,6 +185,8 @@ pub struct Prepared {
     pub notices: Vec<String>,
     /// Person names the filters resolved to.
     pub filter_persons: Vec<String>,
+    /// Country codes the filters resolved to.
+    pub filter_countries: Vec<String>,
 }
 
 /// An open index, ready to answer queries.
@@ -243,6 +248,7 @@ impl Engine {
             clauses.push((Occur::Must, q));
         }
         let mut filter_persons = Vec::new();
+        let mut filter_countries = Vec::new();
         for group in std::mem::take(&mut filters.persons) {
             let names = self.resolve_persons(&group, &mut notices);
             filter_persons.extend(names.iter().cloned());
@@ -251,10 +257,15 @@ impl Engine {
         for group in std::mem::take(&mut filters.countries) {
             let mut codes = Vec::new();
             for c in &group {
-                let country = entities::lookup_country(c)
-                    .ok_or_else(|| QueryError::UnknownCountry(c.clone()))?;
-                codes.push(country.code.to_string());
+                match entities::lookup_country(c) {
+                    Some(country) => codes.push(country.code.to_string()),
+                    // Like an unknown person: say so, and match nothing (exit 1).
+                    None => notices.push(format!(
+                        "unknown country '{c}'; try a name (France), demonym (French), code (FR) or capital (Paris)"
+                    )),
+                }
             }
+            filter_countries.extend(codes.iter().cloned());
             clauses.push((
                 Occur::Must,
                 facet_any(self.fields.country, "country", &codes),
@@ -303,6 +314,7 @@ impl Engine {
             highlighter,
             notices,
             filter_persons,
+            filter_countries,
         })
     }
 
@@ -315,6 +327,7 @@ impl Engine {
             highlighter,
             notices,
             filter_persons,
+            filter_countries,
         } = self.prepare(&opts.query, &opts.filters, false)?;
         let total_hits = self.searcher.search(&*query, &Count)?;
         let (ranked, total_articles) = if opts.group {
@@ -356,6 +369,7 @@ impl Engine {
             facets,
             notices,
             filter_persons,
+            filter_countries,
         })
     }
 

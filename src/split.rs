@@ -147,7 +147,14 @@ fn heading_text(block: &str) -> Option<&str> {
     let rest = block.trim_start_matches('#');
     let hashes = block.len() - rest.len();
     if (1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with(' ')) {
-        Some(rest.trim().trim_end_matches('#').trim())
+        let text = rest.trim();
+        // A closing run of `#` counts only after a space (`## A ##`, not `## C#`).
+        let closed = text.trim_end_matches('#');
+        if closed.is_empty() || closed.ends_with(' ') {
+            Some(closed.trim())
+        } else {
+            Some(text)
+        }
     } else {
         None
     }

@@ -1,14 +1,29 @@
-//! Paragraph → persons, countries and organisations.
+//! Paragraph → persons, countries and organisations, with no model and no network.
 //!
-//! INTERFACE (to be implemented by the entities work):
-//! - `Country { code, name }` with `&'static str` alpha-2 code and English short name.
-//! - `Entities { persons, countries, orgs }` per paragraph.
-//! - `Extractor::new()` builds the gazetteers once; `Extractor::extract(title, paragraphs)`
-//!   returns one `Entities` per paragraph, persons resolved article-wide.
-//! - `lookup_country(text)` resolves a name, demonym, code or city to a country.
-//! - `extractor()` returns a process-wide shared `Extractor`.
+//! - **Countries** come from a gazetteer ([`data/countries.tsv`](data/countries.tsv)) of
+//!   names, codes, demonyms, capitals and major cities and metonyms, normalised to ISO
+//!   3166-1 alpha-2 and an English short name. The code list is checked against the
+//!   `celes` crate. Phrases that only contain a country word (`South China Sea`) are in
+//!   `data/blocked.tsv`; context rules settle `Jordan Henderson`, `the US state of
+//!   Georgia` and lower-case `turkey`.
+//! - **Persons** are runs of capitalised words with evidence: a title or role before them
+//!   (`Mr`, `Sir`, `President`, `spokesman`), a given name (`data/given_names.txt`), a
+//!   speech verb (`said X`, `X told`), or a surname already introduced in the article.
+//!   Photo credits and bylines are skipped. Names are then resolved across the article:
+//!   `Mr Macron` and `Macron` become `Emmanuel Macron`, `Sir Keir` becomes `Keir
+//!   Starmer`; a surname shared by two people goes to the one introduced last.
+//! - **Organisations** come from `data/orgs.tsv` and company suffixes (`Ltd`, `plc`).
+//!
+//! All data files are compiled in with `include_str!` and parsed once into an
+//! Aho-Corasick automaton and hash maps; extraction is one pass per paragraph.
+
+mod lexicon;
+mod scan;
+mod text;
 
 use crate::model::Paragraph;
+use lexicon::{Lexicon, word};
+use scan::Mention;
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -28,17 +43,101 @@ pub struct Entities {
 }
 
 /// Compiled gazetteers and rules; build once, share across threads.
-pub struct Extractor {}
+pub struct Extractor {
+    lex: Lexicon,
+}
 
 impl Extractor {
+    /// Parses the data files and builds the automata (a few milliseconds); prefer the
+    /// shared [`extractor()`].
     pub fn new() -> Self {
-        Extractor {}
+        Extractor {
+            lex: Lexicon::new(),
+        }
     }
 
     /// One `Entities` per paragraph, in order; persons resolved across the whole article.
-    pub fn extract(&self, _title: Option<&str>, paragraphs: &[Paragraph]) -> Vec<Entities> {
-        paragraphs.iter().map(|_| Entities::default()).collect()
+    ///
+    /// The title is not a paragraph, but the names it gives help resolution.
+    pub fn extract(&self, title: Option<&str>, paragraphs: &[Paragraph]) -> Vec<Entities> {
+        let mut tokens = Vec::new();
+        let title_scan = title.map(|t| scan::scan(&self.lex, t, &mut tokens));
+        let scans: Vec<scan::Scan> = paragraphs
+            .iter()
+            .map(|p| scan::scan(&self.lex, &p.text, &mut tokens))
+            .collect();
+
+        // Full names (two words or more, with evidence), in order of appearance; the
+        // title counts as coming first.
+        let mut full: Vec<(usize, u32, &Mention)> = Vec::new();
+        for (order, s) in title_scan.iter().chain(scans.iter()).enumerate() {
+            for m in &s.mentions {
+                if m.keys.len() >= 2 && (m.strong || m.weak) {
+                    full.push((order, m.pos, m));
+                }
+            }
+        }
+        let offset = usize::from(title_scan.is_some());
+
+        scans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let order = i + offset;
+                let mut persons: Vec<String> = s
+                    .mentions
+                    .iter()
+                    .filter_map(|m| resolve(m, (order, m.pos), &full))
+                    .collect();
+                persons.sort();
+                persons.dedup();
+                let mut countries: Vec<Country> = s
+                    .countries
+                    .iter()
+                    .map(|&c| self.lex.countries[c as usize])
+                    .collect();
+                countries.sort();
+                countries.dedup();
+                let mut orgs = s.orgs.clone();
+                orgs.sort();
+                orgs.dedup();
+                Entities {
+                    persons,
+                    countries,
+                    orgs,
+                }
+            })
+            .collect()
     }
+}
+
+/// The canonical name for a mention: the fullest name in the article it refers to.
+fn resolve(m: &Mention, at: (usize, u32), full: &[(usize, u32, &Mention)]) -> Option<String> {
+    let last = m.keys.last()?;
+    let matches = |f: &Mention| -> bool {
+        if f.keys.len() <= m.keys.len() {
+            return false;
+        }
+        if m.keys.len() == 1 {
+            f.keys.last() == Some(last) || (m.first_name_honorific && f.keys[0] == m.keys[0])
+        } else {
+            // "Garcia Marquez" in "Gabriel Garcia Marquez"; "George Bush" in "George W Bush".
+            f.keys.ends_with(&m.keys) || (f.keys[0] == m.keys[0] && f.keys.last() == Some(last))
+        }
+    };
+    // The last one introduced at or before this mention, else the first one after.
+    let before = full
+        .iter()
+        .filter(|(o, p, f)| (*o, *p) <= at && matches(f))
+        .max_by_key(|(o, p, f)| (*o, *p, f.keys.len()));
+    let chosen = before.or_else(|| full.iter().find(|(_, _, f)| matches(f)));
+    if let Some((_, _, f)) = chosen {
+        return Some(f.words.join(" "));
+    }
+    if m.strong || (m.weak && m.keys.len() >= 2) {
+        return Some(m.words.join(" "));
+    }
+    None
 }
 
 impl Default for Extractor {
@@ -53,26 +152,380 @@ pub fn extractor() -> &'static Extractor {
     EXTRACTOR.get_or_init(Extractor::new)
 }
 
-/// Resolves what a user types for a country (`France`, `French`, `FR`, `Paris`).
-pub fn lookup_country(_text: &str) -> Option<Country> {
-    None
+/// Resolves what a user types for a country, case- and accent-insensitively: a name
+/// (`France`, `the Netherlands`), demonym (`french`), alpha-2 code (`FR`, `fr`), capital
+/// or major city (`Paris`, `Kyiv`), or metonym (`the Kremlin`).
+pub fn lookup_country(text: &str) -> Option<Country> {
+    let lex = &extractor().lex;
+    let t = text.trim();
+    let t = t
+        .strip_prefix("the ")
+        .or_else(|| t.strip_prefix("The "))
+        .unwrap_or(t);
+    let key = normalize_name(t);
+    if let Some(&i) = lex.lookup.get(key.as_str()) {
+        return Some(lex.countries[i as usize]);
+    }
+    let key = key.replace(['.', ' '], "");
+    if key.len() == 2 {
+        return lookup_country_code(&key);
+    }
+    lex.lookup
+        .get(key.as_str())
+        .map(|&i| lex.countries[i as usize])
 }
 
-/// Looks up a country by its alpha-2 code.
-pub fn lookup_country_code(_code: &str) -> Option<Country> {
-    None
+/// The country for an ISO 3166-1 alpha-2 code, case-insensitively (`fr` → France).
+/// Codes missing from newsdex's table fall back to the `celes` crate's official name.
+pub fn lookup_country_code(code: &str) -> Option<Country> {
+    let code = code.trim();
+    if code.len() != 2 {
+        return None;
+    }
+    let lex = &extractor().lex;
+    if let Some(c) = lex
+        .countries
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code))
+    {
+        return Some(*c);
+    }
+    celes::Country::from_alpha2(code.to_ascii_uppercase())
+        .ok()
+        .map(|c| Country {
+            code: c.alpha2,
+            name: c.long_name,
+        })
 }
 
-/// The key names are compared by: lower case, accents folded, spaces collapsed.
+/// The key used to compare person and organisation names: accents folded (deunicode),
+/// lower-cased, punctuation other than `'` and `-` dropped, spaces collapsed.
+/// `"Hervé  Gaymard"`, `"herve gaymard"` and `"HERVE GAYMARD"` all give `"herve gaymard"`;
+/// `"George W. Bush"` gives `"george w bush"`.
 pub fn normalize_name(s: &str) -> String {
-    deunicode::deunicode(s)
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let folded = deunicode::deunicode(s);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() || c == '\'' || c == '-' {
+            out.push(c.to_ascii_lowercase());
+        } else if c == '.' {
+            continue;
+        } else if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
-/// Strips a leading title (`Mr`, `President`…) from a user-typed name.
+/// Strips leading titles, honorifics and roles, and a trailing possessive, from a name as
+/// a user or an article writes it: `"Prime Minister Sir Keir Starmer"` → `"Keir
+/// Starmer"`, `"Mr Macron"` → `"Macron"`, `"President Trump's"` → `"Trump"`. Returns the
+/// input trimmed if there is nothing to strip; never returns an empty string for a
+/// non-empty name (`"Mr"` stays `"Mr"`).
 pub fn strip_person_title(s: &str) -> &str {
-    s
+    let lex = &extractor().lex;
+    let mut rest = s.trim();
+    for suffix in ["'s", "’s", "'", "’"] {
+        if let Some(r) = rest.strip_suffix(suffix) {
+            rest = r;
+            break;
+        }
+    }
+    loop {
+        let Some((first, tail)) = rest.split_once(char::is_whitespace) else {
+            return rest;
+        };
+        let w = lex.word(first.trim_end_matches('.'));
+        let is_title = w & (word::HONORIFIC | word::PRE_NAME) != 0
+            || (w & word::PRE_NAME_PHRASE != 0)
+            || matches!(
+                first.to_ascii_lowercase().as_str(),
+                "prime" | "vice" | "deputy"
+            );
+        if !is_title || tail.trim().is_empty() {
+            return rest;
+        }
+        rest = tail.trim_start();
+    }
+}
+
+/// Whether what a user typed for `--person` names the indexed person `name`: equal after
+/// [`strip_person_title`] and [`normalize_name`], or the query is the surname or the
+/// trailing words of the name (`Macron`, `Mr Macron` and `emmanuel macron` all match
+/// `Emmanuel Macron`; `Garcia Marquez` matches `Gabriel Garcia Marquez`).
+pub fn person_matches(query: &str, name: &str) -> bool {
+    let q = normalize_name(strip_person_title(query));
+    let n = normalize_name(name);
+    if q.is_empty() {
+        return false;
+    }
+    n == q || n.ends_with(&format!(" {q}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ParagraphKind;
+
+    fn paras(texts: &[&str]) -> Vec<Paragraph> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Paragraph {
+                para: i as u32 + 1,
+                kind: ParagraphKind::Paragraph,
+                text: t.to_string(),
+            })
+            .collect()
+    }
+
+    fn run(texts: &[&str]) -> Vec<Entities> {
+        extractor().extract(None, &paras(texts))
+    }
+
+    fn persons(text: &str) -> Vec<String> {
+        run(&[text]).remove(0).persons
+    }
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        run(&[text])
+            .remove(0)
+            .countries
+            .iter()
+            .map(|c| c.code)
+            .collect()
+    }
+
+    #[test]
+    fn country_name_demonym_capital_and_metonym() {
+        assert_eq!(codes("Talks in Kyiv angered the Kremlin."), ["RU", "UA"]);
+        assert_eq!(codes("French officials met Dutch diplomats."), ["FR", "NL"]);
+        assert_eq!(codes("A statement from Downing Street."), ["GB"]);
+    }
+
+    #[test]
+    fn possessive_country_counts() {
+        assert_eq!(
+            codes("It backed Ukraine's bid and Belarus' neighbour."),
+            ["BY", "UA"]
+        );
+        assert_eq!(codes("Ukraine’s allies gathered."), ["UA"]);
+    }
+
+    #[test]
+    fn plural_demonyms_count() {
+        assert_eq!(codes("Israelis and Palestinians voted."), ["IL", "PS"]);
+    }
+
+    #[test]
+    fn code_inside_word_is_not_a_country() {
+        assert!(codes("The USB stick and the UKIP leaflet.").is_empty());
+        assert!(codes("Let us go; it is in the bag.").is_empty());
+        assert_eq!(
+            codes("The US and the UK agreed, as did the UAE."),
+            ["AE", "GB", "US"]
+        );
+    }
+
+    #[test]
+    fn europe_is_not_a_country() {
+        assert!(codes("Europe and the European Union met the Middle East envoy.").is_empty());
+    }
+
+    #[test]
+    fn south_china_sea_is_not_china() {
+        assert!(codes("Ships crossed the South China Sea.").is_empty());
+    }
+
+    #[test]
+    fn lowercase_turkey_is_food() {
+        assert!(codes("They ate roast turkey with chilli.").is_empty());
+        assert_eq!(codes("Turkey said no."), ["TR"]);
+    }
+
+    #[test]
+    fn us_state_of_georgia_is_not_the_country() {
+        assert_eq!(codes("Voters in the US state of Georgia queued."), ["US"]);
+        assert_eq!(codes("Russia sent troops into Georgia."), ["GE", "RU"]);
+    }
+
+    #[test]
+    fn jordan_henderson_is_a_person_not_jordan() {
+        let e = run(&["Liverpool captain Jordan Henderson scored."]).remove(0);
+        assert!(e.countries.is_empty());
+        assert_eq!(e.persons, ["Jordan Henderson"]);
+        assert_eq!(codes("King Abdullah of Jordan spoke."), ["JO"]);
+    }
+
+    #[test]
+    fn paris_hilton_is_not_paris() {
+        let e = run(&["The heiress Paris Hilton arrived."]).remove(0);
+        assert!(e.countries.is_empty());
+        assert_eq!(e.persons, ["Paris Hilton"]);
+    }
+
+    #[test]
+    fn washington_as_metonym_is_us_but_denzel_washington_is_a_person() {
+        assert_eq!(codes("Washington imposed sanctions."), ["US"]);
+        let e = run(&["The actor Denzel Washington won."]).remove(0);
+        assert!(e.countries.is_empty());
+        assert_eq!(e.persons, ["Denzel Washington"]);
+    }
+
+    #[test]
+    fn england_scotland_wales_are_gb_and_palestinian_is_ps() {
+        assert_eq!(codes("England, Scotland and Wales played."), ["GB"]);
+        assert_eq!(codes("A Palestinian official spoke."), ["PS"]);
+    }
+
+    #[test]
+    fn photo_credit_is_not_a_person() {
+        let e = run(&["Leaders meet at the palace in Paris (Jane Doe/AP)"]).remove(0);
+        assert!(e.persons.is_empty());
+        assert_eq!(e.countries[0].code, "FR");
+        let e = run(&["Anna Berg, left, joined the talks (John Roe/Pool Photo via AP)"]);
+        assert_eq!(e[0].persons, ["Anna Berg"]);
+    }
+
+    #[test]
+    fn mr_macron_resolves_to_full_name() {
+        let e = run(&[
+            "French President Emmanuel Macron spoke in Lyon.",
+            "Later Mr Macron's aides said Macron was tired.",
+        ]);
+        assert_eq!(e[0].persons, ["Emmanuel Macron"]);
+        assert_eq!(e[1].persons, ["Emmanuel Macron"]);
+    }
+
+    #[test]
+    fn sir_keir_resolves_to_keir_starmer() {
+        let e = run(&[
+            "Prime Minister Sir Keir Starmer arrived.",
+            "Sir Keir's office said the talks went well.",
+        ]);
+        assert_eq!(e[1].persons, ["Keir Starmer"]);
+    }
+
+    #[test]
+    fn shared_surname_goes_to_the_last_introduced() {
+        let e = run(&[
+            "Alan Reid has been picked.",
+            "Reid said he was happy. Then Colin Reid joined.",
+            "Reid scored twice.",
+        ]);
+        assert_eq!(e[1].persons, ["Alan Reid", "Colin Reid"]);
+        assert_eq!(e[2].persons, ["Colin Reid"]);
+    }
+
+    #[test]
+    fn titles_and_roles_mark_persons() {
+        assert_eq!(
+            persons("Government spokesman Kornel Vasko said it was over."),
+            ["Kornel Vasko"]
+        );
+        assert_eq!(persons("Mr Ostrowski declined to comment."), ["Ostrowski"]);
+    }
+
+    #[test]
+    fn speech_verbs_mark_persons() {
+        assert_eq!(persons("\"We will win,\" said Quarshie."), ["Quarshie"]);
+        assert_eq!(persons("Ekwueme told reporters it was over."), ["Ekwueme"]);
+    }
+
+    #[test]
+    fn name_particles_are_kept() {
+        assert_eq!(
+            persons("Commission chief Ursula von der Leyen met Abdel Fattah al-Sisi."),
+            ["Abdel Fattah al-Sisi", "Ursula von der Leyen"]
+        );
+    }
+
+    #[test]
+    fn bracketed_given_name_joins_the_surname() {
+        let e = run(&[
+            "Pressure on (Russian President Vladimir) Putin grew.",
+            "He said Putin would not stop.",
+        ]);
+        assert_eq!(e[0].persons, ["Vladimir Putin"]);
+        assert_eq!(e[1].persons, ["Vladimir Putin"]);
+    }
+
+    #[test]
+    fn weekdays_months_places_and_orgs_are_not_persons() {
+        let e = run(&["On Thursday in March the Booker Prize jury met Nato in London."]);
+        assert!(e[0].persons.is_empty());
+        assert_eq!(e[0].orgs, ["Booker Prize", "Nato"]);
+    }
+
+    #[test]
+    fn sentence_opener_is_not_part_of_a_name() {
+        assert_eq!(persons("Meanwhile Tony Blair flew home."), ["Tony Blair"]);
+        assert!(persons("Speaking after the meeting, officials left.").is_empty());
+    }
+
+    #[test]
+    fn accents_are_kept_in_names_and_folded_for_matching() {
+        let e = run(&["Minister Hervé Gaymard spoke.", "Mr Gaymard left."]);
+        assert_eq!(e[1].persons, ["Hervé Gaymard"]);
+    }
+
+    #[test]
+    fn companies_by_suffix_and_gazetteer() {
+        let e = run(&["Shares in Northwind Traders plc rose, Reuters reported."]);
+        assert_eq!(e[0].orgs, ["Northwind Traders plc", "Reuters"]);
+    }
+
+    #[test]
+    fn real_madrid_is_a_club_not_spain() {
+        let e = run(&["Real Madrid beat Dynamo Kiev."]);
+        assert!(e[0].countries.is_empty());
+    }
+
+    #[test]
+    fn lookup_country_accepts_what_users_type() {
+        for q in ["France", "french", "FR", "fr", "Paris", "the French"] {
+            assert_eq!(lookup_country(q).map(|c| c.code), Some("FR"), "{q}");
+        }
+        assert_eq!(lookup_country("Kyiv").map(|c| c.code), Some("UA"));
+        assert_eq!(lookup_country("U.S.").map(|c| c.code), Some("US"));
+        assert_eq!(lookup_country("the Kremlin").map(|c| c.code), Some("RU"));
+        assert_eq!(lookup_country("Côte d'Ivoire").map(|c| c.code), Some("CI"));
+        assert_eq!(lookup_country("Narnia"), None);
+    }
+
+    #[test]
+    fn lookup_country_code_covers_every_iso_code() {
+        assert_eq!(
+            lookup_country_code("gb").map(|c| c.name),
+            Some("United Kingdom")
+        );
+        for c in celes::Country::get_countries() {
+            assert!(lookup_country_code(c.alpha2).is_some(), "{}", c.alpha2);
+        }
+    }
+
+    #[test]
+    fn country_table_codes_are_iso_3166() {
+        for c in &extractor().lex.countries {
+            assert!(celes::Country::from_alpha2(c.code).is_ok(), "{}", c.code);
+        }
+    }
+
+    #[test]
+    fn normalize_and_strip_titles_for_search() {
+        assert_eq!(normalize_name("  Hervé   GAYMARD "), "herve gaymard");
+        assert_eq!(normalize_name("George W. Bush"), "george w bush");
+        assert_eq!(
+            strip_person_title("Prime Minister Sir Keir Starmer"),
+            "Keir Starmer"
+        );
+        assert_eq!(strip_person_title("Mr Macron's"), "Macron");
+        assert_eq!(strip_person_title("Mr"), "Mr");
+        assert!(person_matches("Mr Macron", "Emmanuel Macron"));
+        assert!(person_matches("emmanuel macron", "Emmanuel Macron"));
+        assert!(!person_matches("Emma", "Emmanuel Macron"));
+    }
 }

@@ -110,6 +110,51 @@ pub fn mention_ranges(text: &str, persons: &[String]) -> Vec<[usize; 2]> {
     out
 }
 
+/// Byte ranges in `text` where one of the `codes` countries is named: runs of one to
+/// three capitalised words that resolve to the country (`Paris`, `French`, `the UK`).
+pub fn country_mention_ranges(text: &str, codes: &[String]) -> Vec<[usize; 2]> {
+    let mut out: Vec<[usize; 2]> = Vec::new();
+    if codes.is_empty() {
+        return out;
+    }
+    let words: Vec<(usize, usize)> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let start = w.as_ptr() as usize - text.as_ptr() as usize;
+            (start, start + w.len())
+        })
+        .collect();
+    let mut i = 0;
+    while i < words.len() {
+        let mut matched = None;
+        for n in (1..=3).rev() {
+            let Some(&(_, end)) = words.get(i + n - 1) else {
+                continue;
+            };
+            let start = words[i].0;
+            let phrase = &text[start..end];
+            if !phrase.starts_with(char::is_uppercase) {
+                continue;
+            }
+            if crate::entities::lookup_country(phrase)
+                .is_some_and(|c| codes.iter().any(|code| code == c.code))
+            {
+                matched = Some((n, [start, end]));
+                break;
+            }
+        }
+        match matched {
+            Some((n, range)) => {
+                out.push(range);
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 impl<W: Write> Printer for TerminalPrinter<W> {
     fn search(&mut self, r: &SearchResults) -> io::Result<()> {
         for hit in &r.hits {
@@ -128,7 +173,11 @@ impl<W: Write> Printer for TerminalPrinter<W> {
                 "{:>2}. {TITLE}{title}{TITLE:#}  {DIM}{date}{} ¶{} {}{group}  score {:.2}{DIM:#}",
                 hit.rank, hit.article_id, hit.para, hit.kind, hit.score
             )?;
-            let mentions = mention_ranges(&hit.snippet.text, &r.filter_persons);
+            let mut mentions = mention_ranges(&hit.snippet.text, &r.filter_persons);
+            mentions.extend(country_mention_ranges(
+                &hit.snippet.text,
+                &r.filter_countries,
+            ));
             writeln!(
                 self.out,
                 "   {}",
@@ -281,6 +330,14 @@ mod tests {
         let s = styled("Mr Macron met allies", &[[14, 20]], &[[3, 9]]);
         assert!(s.contains(&format!("{MATCH}allies{MATCH:#}")));
         assert!(s.contains(&format!("{MENTION}Macron{MENTION:#}")));
+    }
+
+    #[test]
+    fn country_mentions_by_name_demonym_and_city() {
+        let text = "French officials met in Paris; France said no.";
+        let r = country_mention_ranges(text, &["FR".to_string()]);
+        let found: Vec<&str> = r.iter().map(|[a, b]| &text[*a..*b]).collect();
+        assert_eq!(found, vec!["French", "Paris", "France"]);
     }
 
     #[test]

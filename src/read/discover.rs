@@ -83,6 +83,15 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 pub(crate) fn wanted_in_folder(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let inner = lower.strip_suffix(".gz").unwrap_or(&lower);
+    // A folder's README, LICENSE and the like describe the archive; they are not news.
+    // (Given by name on the command line, they are still read.)
+    let stem = inner.split('.').next().unwrap_or(inner);
+    if matches!(
+        stem,
+        "readme" | "license" | "licence" | "copying" | "changelog" | "notice" | "authors"
+    ) {
+        return false;
+    }
     match Path::new(inner).extension().and_then(|e| e.to_str()) {
         None => true,
         // `2024.01 report` or `v1.2`: a dot inside a name is not an extension.
@@ -234,6 +243,14 @@ mod tests {
     }
 
     #[test]
+    fn readme_and_license_in_a_folder_are_not_articles() {
+        assert!(!wanted_in_folder("README.md"));
+        assert!(!wanted_in_folder("LICENSE.txt"));
+        assert!(!wanted_in_folder("license"));
+        assert!(wanted_in_folder("readmission-rates.txt"));
+    }
+
+    #[test]
     fn hidden_and_non_article_files_are_skipped_silently() {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("r");
@@ -249,6 +266,7 @@ mod tests {
             "f.JSONL.GZ",
             "g.html",
             "README",
+            "notes-no-extension",
             "h.ndjson",
             "i.csv.gz",
             "2024.01 notes",
@@ -261,11 +279,11 @@ mod tests {
             rels(&files),
             [
                 "r/2024.01 notes",
-                "r/README",
                 "r/f.JSONL.GZ",
                 "r/g.html",
                 "r/h.ndjson",
-                "r/i.csv.gz"
+                "r/i.csv.gz",
+                "r/notes-no-extension"
             ]
         );
     }

@@ -21,6 +21,8 @@ pub(crate) struct Ctx<'a> {
     pub fields: &'a FieldMap,
     /// The data is gzip-compressed (errors midway are then most likely corrupt gzip).
     pub gz: bool,
+    /// The first bytes use CRLF line ends.
+    pub crlf: bool,
 }
 
 impl Ctx<'_> {
@@ -80,6 +82,12 @@ pub(crate) fn open(file: &SourceFile) -> Result<Opened, ReadError> {
             Err(e) => return Err(ReadError::file(display, open_reason(&e))),
         }
     };
+    open_reader(file, raw)
+}
+
+/// [`open`] for an already opened byte stream (stdin, or a test's buffer).
+pub(crate) fn open_reader(file: &SourceFile, raw: Box<dyn Read>) -> Result<Opened, ReadError> {
+    let display = file.display_path();
     let (raw_head, raw) = peek(raw, SNIFF_LEN).map_err(|e| {
         ReadError::file(display.clone(), format!("could not be read ({e}); skipped"))
     })?;

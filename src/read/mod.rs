@@ -236,7 +236,15 @@ pub fn read_source(
     opts: &ReadOptions,
     on_event: &mut dyn FnMut(ReadEvent),
 ) -> Result<(), ReadError> {
-    let opened = input::open(file)?;
+    read_opened(file, input::open(file)?, opts, on_event)
+}
+
+fn read_opened(
+    file: &SourceFile,
+    opened: input::Opened,
+    opts: &ReadOptions,
+    on_event: &mut dyn FnMut(ReadEvent),
+) -> Result<(), ReadError> {
     let format = match (
         input::resolve_format(opts.format, &opened),
         input::json_shape(&opened.head),
@@ -252,6 +260,7 @@ pub fn read_source(
         display: file.display_path(),
         fields: &opts.fields,
         gz: opened.gz,
+        crlf: opened.head.windows(2).any(|w| w == b"\r\n"),
     };
     match format {
         Format::Jsonl => json::read_jsonl(&ctx, opened.reader, on_event),
@@ -309,6 +318,22 @@ pub(crate) mod testutil {
         out
     }
 
+    /// Reads `bytes` as if they came from standard input.
+    pub fn read_stdin(bytes: &[u8], opts: &ReadOptions) -> Outcome {
+        let file = SourceFile::stdin();
+        let mut out = Outcome::default();
+        let reader: Box<dyn std::io::Read> = Box::new(std::io::Cursor::new(bytes.to_vec()));
+        let result = input::open_reader(&file, reader).and_then(|opened| {
+            read_opened(&file, opened, opts, &mut |ev| match ev {
+                ReadEvent::Article(a) => out.articles.push(a),
+                ReadEvent::Warning(w) => out.warnings.push(w),
+                ReadEvent::Skipped(s) => out.skipped.push(s),
+            })
+        });
+        out.result = Some(result);
+        out
+    }
+
     /// Writes `bytes` to `name` in a fresh temp dir and reads it with `opts`.
     pub fn read_bytes_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> Outcome {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -338,6 +363,7 @@ pub(crate) mod testutil {
 
 #[cfg(test)]
 mod tests {
+    use super::testutil::read_stdin;
     use super::*;
 
     #[test]
@@ -365,6 +391,46 @@ mod tests {
         let err = "xml".parse::<Format>().unwrap_err().to_string();
         assert!(err.contains("\"xml\""), "{err}");
         assert!(err.contains("jsonl") && err.contains("html"), "{err}");
+    }
+
+    #[test]
+    fn stdin_is_sniffed_when_format_is_auto() {
+        let auto = ReadOptions::default();
+        let out = read_stdin(b"Ferry resumes\n\nThe ferry sailed again.\n", &auto);
+        assert_eq!(out.articles.len(), 1);
+        assert_eq!(out.articles[0].id, "-");
+        assert_eq!(out.articles[0].title.as_deref(), Some("Ferry resumes"));
+
+        let out = read_stdin(b"{\"body\": \"One.\"}\n{\"body\": \"Two.\"}\n", &auto);
+        assert_eq!(out.articles.len(), 2);
+        assert_eq!(out.articles[1].id, "-#2");
+        assert_eq!(out.articles[1].source, "-:2");
+
+        let out = read_stdin(b"[{\"body\": \"One.\"}]", &auto);
+        assert_eq!(out.articles.len(), 1);
+
+        let out = read_stdin(b"<html><body><p>Paragraph.</p></body></html>", &auto);
+        assert_eq!(out.articles[0].body, "Paragraph.");
+    }
+
+    #[test]
+    fn stdin_with_explicit_format_and_gzip() {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut enc, b"title,body\nA,Alpha text.\n").expect("gzip");
+        let gz = enc.finish().expect("gzip");
+        let csv = ReadOptions {
+            format: Format::Csv,
+            ..Default::default()
+        };
+        let out = read_stdin(&gz, &csv);
+        assert_eq!(out.articles.len(), 1, "{out:?}");
+        assert_eq!(out.articles[0].title.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn stdin_errors_say_standard_input() {
+        let out = read_stdin(b"", &ReadOptions::default());
+        assert_eq!(out.err(), "standard input: is empty; skipped");
     }
 
     #[test]

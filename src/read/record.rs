@@ -162,12 +162,12 @@ pub(crate) fn to_article(
             })?,
             None => {
                 return Err(format!(
-                    "has no field \"{name}\" (the body field asked for); check the field name"
+                    "has no field \"{name}\" (the body field asked for); check --body-field"
                 ));
             }
         },
         None => find_body(&f).ok_or_else(|| {
-            "record has no body (looked for body, text, content, article, story, description); name the body field if it is called something else".to_string()
+            "record has no body (looked for body, text, content, article, story, description); pass --body-field NAME if it is called something else".to_string()
         })?,
     };
     let body = if looks_like_html(&body) {
@@ -327,7 +327,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs the HTML reader"]
     fn html_body_is_turned_into_paragraphs() {
         let a = article(
             json!({"body": "<p>One &amp; two.</p><p>Three<br>four.</p>"}),

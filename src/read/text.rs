@@ -23,11 +23,11 @@ pub(crate) fn is_title_line(line: &str) -> bool {
     if t.is_empty() || t.chars().count() > MAX_TITLE_CHARS {
         return false;
     }
-    if t.ends_with("...") || t.ends_with('…') {
-        return true;
-    }
     // Look past closing quotes and brackets: `He said "no."` ends a sentence.
     let core = t.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']']);
+    if core.ends_with("...") || core.ends_with('…') {
+        return true;
+    }
     !matches!(core.chars().last(), Some('.' | ',' | ';' | ':') | None)
 }
 
@@ -523,6 +523,7 @@ mod tests {
     fn question_and_ellipsis_headlines_are_titles() {
         assert!(is_title_line("What next for the harbour?"));
         assert!(is_title_line("Rivals of the new tablet..."));
+        assert!(is_title_line("'Memories of the harbour...'"));
         assert!(is_title_line("Mayor says 'no' to tower"));
         assert!(!is_title_line("He said \"no.\""));
         assert!(!is_title_line("Dear readers,"));

@@ -1,0 +1,405 @@
+//! One paragraph, one pass: gazetteer phrases (countries, organisations) with their
+//! context rules, then capitalised runs that may be persons, with the evidence for each.
+
+use super::lexicon::{AliasKind, Lexicon, word};
+use super::text::{Folded, Token, flag, gap, tokenize};
+
+/// A run of capitalised words that may name a person, before article-wide resolution.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    /// The words as the article wrote them (accents kept), titles and possessives removed.
+    pub words: Vec<String>,
+    /// The same words folded and lower-cased, for comparisons.
+    pub keys: Vec<String>,
+    /// Title, honorific, speech verb or given name: this is a person on its own.
+    pub strong: bool,
+    /// Two or more capitalised words mid-sentence, nothing against them.
+    pub weak: bool,
+    /// Written after `Sir`/`Dame`/`Lord`/`Lady`, which may take a given name alone.
+    pub first_name_honorific: bool,
+    /// Token position inside the paragraph, for "last introduced" ordering.
+    pub pos: u32,
+}
+
+/// What one paragraph contributes before persons are resolved across the article.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    pub countries: Vec<u16>,
+    pub orgs: Vec<String>,
+    pub mentions: Vec<Mention>,
+}
+
+const COV_COUNTRY: u8 = 1;
+const COV_ORG: u8 = 2;
+const COV_BLOCKED: u8 = 4;
+const COV_CREDIT: u8 = 8;
+
+struct Hit {
+    first: usize,
+    last: usize, // exclusive
+    phrase: usize,
+}
+
+pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
+    let folded = Folded::new(text);
+    let t: &str = &folded.text;
+    tokenize(t, tokens);
+    let toks: &[Token] = tokens;
+    let n = toks.len();
+    let mut out = Scan::default();
+    if n == 0 {
+        return out;
+    }
+    let mut cover = vec![0u8; n];
+
+    // A trailing photo credit names photographers and agencies, not news subjects.
+    if let Some(credit) = crate::split::credit_span(t) {
+        for (c, tok) in cover.iter_mut().zip(toks) {
+            if tok.start as usize >= credit.start {
+                *c |= COV_CREDIT;
+            }
+        }
+    }
+    // A byline ("By Jane Smith") is not a news subject either.
+    let byline = t.len() < 60 && t.starts_with("By ");
+
+    let words: Vec<u16> = toks.iter().map(|tk| word_of(lex, tk, t)).collect();
+
+    // Gazetteer phrases, leftmost-longest, kept only on word boundaries and with the
+    // capitals the phrase has ("turkey" is food, "us" is a pronoun).
+    let mut hits: Vec<Hit> = Vec::new();
+    let bytes = t.as_bytes();
+    for m in lex.automaton.find_iter(t) {
+        let (s, e) = (m.start(), m.end());
+        if s > 0 && bytes[s - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        if e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+            continue;
+        }
+        let pat = lex.patterns[m.pattern().as_usize()].as_bytes();
+        let phrase = &lex.phrases[m.pattern().as_usize()];
+        let found = &bytes[s..e];
+        let case_ok = if phrase.exact {
+            found == pat
+        } else {
+            pat.iter()
+                .zip(found)
+                .all(|(p, f)| !p.is_ascii_uppercase() || f.is_ascii_uppercase())
+        };
+        if !case_ok {
+            continue;
+        }
+        let first = toks.partition_point(|tk| (tk.start as usize) < s);
+        if first >= n || toks[first].start as usize != s {
+            continue;
+        }
+        let last = toks.partition_point(|tk| (tk.start as usize) < e);
+        if last <= first || cover[first] & COV_CREDIT != 0 {
+            continue;
+        }
+        hits.push(Hit {
+            first,
+            last,
+            phrase: m.pattern().as_usize(),
+        });
+    }
+
+    // Context rules that turn a country word into something else.
+    let covered_by_hit = |k: usize, hits: &[Hit]| hits.iter().any(|h| h.first <= k && k < h.last);
+    let mut keep = vec![true; hits.len()];
+    for (hi, h) in hits.iter().enumerate() {
+        let phrase = &lex.phrases[h.phrase];
+        let Some((_, kind)) = phrase.country else {
+            continue;
+        };
+        let single = h.last == h.first + 1;
+        let w = words[h.first];
+        let lw = |k: usize| toks[k].text(t).to_ascii_lowercase();
+        // "the US state of Georgia", "Atlanta, Georgia": the American state.
+        if single && lw(h.first) == "georgia" {
+            let before = h.first.saturating_sub(3)..h.first;
+            let state_before = before.into_iter().any(|k| {
+                let l = lw(k);
+                l == "state" || l == "atlanta"
+            });
+            let state_after = h.last < n && lw(h.last) == "state";
+            if state_before || state_after {
+                keep[hi] = false;
+                continue;
+            }
+        }
+        // "Jordan Henderson", "Paris Hilton", "Denzel Washington": a place word that is
+        // also a given name, next to a capitalised word that can be a name, is a person.
+        if single && kind != AliasKind::Demonym && phrase.org.is_none() {
+            let name_like = |k: usize| {
+                let tk = &toks[k];
+                tk.is(flag::CAP)
+                    && !tk.is(flag::UPPER)
+                    && !tk.is(flag::DIGIT)
+                    && words[k] & (word::STOP | word::HEAD | word::PRE_NAME) == 0
+                    && !covered_by_hit(k, &hits)
+            };
+            let next_is_name = w & word::GIVEN != 0
+                && !toks[h.first].is(flag::POSS)
+                && h.last < n
+                && toks[h.last].joined()
+                && name_like(h.last);
+            let prev_is_given = h.first > 0
+                && toks[h.first].joined()
+                && !toks[h.first - 1].is(flag::POSS)
+                && words[h.first - 1] & word::GIVEN != 0
+                && name_like(h.first - 1);
+            if next_is_name || prev_is_given {
+                keep[hi] = false;
+                continue;
+            }
+        }
+    }
+    for (h, k) in hits.iter().zip(&keep) {
+        let phrase = &lex.phrases[h.phrase];
+        let c = if !*k {
+            // A dropped place word stays coverable by a person run only when it was
+            // dropped for being part of a name; the Georgia rule blocks it instead.
+            if toks[h.first].text(t).eq_ignore_ascii_case("georgia") {
+                COV_BLOCKED
+            } else {
+                0
+            }
+        } else if phrase.country.is_some() {
+            COV_COUNTRY
+        } else if phrase.org.is_some() {
+            COV_ORG
+        } else {
+            COV_BLOCKED
+        };
+        for cv in &mut cover[h.first..h.last] {
+            *cv |= c;
+        }
+        if *k && let Some((idx, _)) = phrase.country {
+            out.countries.push(idx);
+        }
+    }
+
+    // Persons: runs of capitalised words.
+    let name_word = |k: usize| {
+        let tk = &toks[k];
+        tk.is(flag::CAP)
+            && !tk.is(flag::DIGIT)
+            && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
+            && cover[k] & (COV_COUNTRY | COV_BLOCKED | COV_CREDIT) == 0
+            && words[k] & word::STOP == 0
+    };
+    let can_start = |k: usize| {
+        name_word(k)
+            && cover[k] & COV_ORG == 0
+            && words[k] & (word::HONORIFIC | word::PRE_NAME) == 0
+    };
+    let mut person_tokens = vec![false; n];
+    let mut k = 0;
+    while k < n && !byline {
+        if !can_start(k) {
+            k += 1;
+            continue;
+        }
+        let s = k;
+        let mut e = k + 1;
+        loop {
+            if toks[e - 1].is(flag::POSS) || e >= n {
+                break;
+            }
+            let nt = &toks[e];
+            let initial_dot = nt.gap == gap::STOP
+                && toks[e - 1].is(flag::INITIAL)
+                && toks[e - 1].end - toks[e - 1].start == 1;
+            if (nt.joined() || initial_dot) && name_word(e) {
+                e += 1;
+                continue;
+            }
+            // Particles: "Ursula von der Leyen", "Osama bin Laden".
+            if nt.joined() && !nt.is(flag::CAP) && words[e] & word::PARTICLE != 0 {
+                let mut p = e;
+                while p < n && toks[p].joined() && words[p] & word::PARTICLE != 0 {
+                    p += 1;
+                }
+                if p < n && p > e && toks[p].joined() && name_word(p) {
+                    e = p + 1;
+                    continue;
+                }
+            }
+            // "(Russian President Vladimir) Putin": a given name closed off by a bracket.
+            if nt.gap == gap::CLOSE && e - s == 1 && words[s] & word::GIVEN != 0 && name_word(e) {
+                e += 1;
+                continue;
+            }
+            break;
+        }
+        for (a, b) in split_long(&words, s, e) {
+            if let Some(m) = evaluate(lex, t, &folded, toks, &words, a, b) {
+                for p in &mut person_tokens[a..b] {
+                    *p = m.strong || m.weak;
+                }
+                out.mentions.push(m);
+            }
+        }
+        k = e;
+    }
+
+    // Organisations from the gazetteer, unless inside a person's name (Harrison Ford).
+    for (h, k) in hits.iter().zip(&keep) {
+        if !*k {
+            continue;
+        }
+        if let Some(o) = lex.phrases[h.phrase].org
+            && !person_tokens[h.first..h.last].iter().any(|p| *p)
+        {
+            out.orgs.push(lex.orgs[o as usize].to_string());
+        }
+    }
+    // Companies by suffix: "Acme Widgets Ltd", "Sainsbury plc".
+    for k in 1..n {
+        if words[k] & word::ORG_SUFFIX == 0 || !toks[k].joined() || cover[k] != 0 {
+            continue;
+        }
+        let word_text = toks[k].text(t);
+        if word_text.len() < 2 || word_text == "co" || word_text == "sa" || word_text == "ag" {
+            continue;
+        }
+        let mut s = k;
+        while s > 0
+            && toks[s].joined()
+            && toks[s - 1].is(flag::CAP)
+            && words[s - 1] & (word::STOP | word::ORG_SUFFIX) == 0
+            && cover[s - 1] == 0
+            && !person_tokens[s - 1]
+        {
+            s -= 1;
+            if toks[s].is(flag::SENT_START) {
+                break;
+            }
+        }
+        if s < k {
+            out.orgs.push(display(&folded, toks, s, k + 1).join(" "));
+        }
+    }
+    out
+}
+
+fn word_of(lex: &Lexicon, tk: &Token, t: &str) -> u16 {
+    lex.word(tk.text(t))
+}
+
+/// Cuts an overlong run at given names ("Saul Bellow Milan Kundera"); a run of more
+/// than four words with no given name inside (a Title Case heading) is dropped.
+fn split_long(words: &[u16], s: usize, e: usize) -> Vec<(usize, usize)> {
+    if e - s <= 4 {
+        return vec![(s, e)];
+    }
+    let mut out = Vec::new();
+    let mut a = s;
+    for p in s + 1..e {
+        if words[p] & word::GIVEN != 0 && words[p - 1] & word::PARTICLE == 0 && p - a >= 2 {
+            out.push((a, p));
+            a = p;
+        }
+    }
+    out.push((a, e));
+    out.retain(|(a, b)| b - a <= 4);
+    out
+}
+
+fn display(folded: &Folded, toks: &[Token], s: usize, e: usize) -> Vec<String> {
+    toks[s..e]
+        .iter()
+        .map(|tk| {
+            folded
+                .original(tk.start as usize, tk.end as usize)
+                .to_string()
+        })
+        .collect()
+}
+
+fn evaluate(
+    lex: &Lexicon,
+    t: &str,
+    folded: &Folded,
+    toks: &[Token],
+    words: &[u16],
+    mut s: usize,
+    e: usize,
+) -> Option<Mention> {
+    let n = toks.len();
+    // A capitalised sentence opener before a given name is not part of it ("Meanwhile
+    // Tony Blair"); one before a surname may be ("McEwan and ...") and stays a candidate.
+    while e - s >= 2
+        && toks[s].is(flag::SENT_START)
+        && words[s] & word::GIVEN == 0
+        && (words[s + 1] & word::GIVEN != 0 || toks[s + 1].is(flag::INITIAL))
+    {
+        s += 1;
+    }
+    let len = e - s;
+    let lower = |k: usize| toks[k].text(t).to_ascii_lowercase();
+
+    // What stands before the run: an honorific, a title or role, a speech verb.
+    let mut strong = false;
+    let mut first_name_honorific = false;
+    let mut titled = false;
+    let before_ok = toks[s].gap & !gap::STOP == 0;
+    if s > 0 && before_ok {
+        let pw = words[s - 1];
+        let prev = &toks[s - 1];
+        if pw & word::HONORIFIC != 0 && prev.is(flag::CAP) {
+            strong = true;
+            titled = true;
+            first_name_honorific = pw & word::FIRST_NAME_HONORIFIC != 0;
+        } else if pw & word::PRE_NAME != 0 && toks[s].gap == 0 {
+            strong = true;
+            titled = true;
+        } else if pw & word::PRE_NAME_PHRASE != 0
+            && toks[s].gap == 0
+            && let Some(phrases) = lex.titles.get(lower(s - 1).as_str())
+        {
+            titled = phrases.iter().any(|p| {
+                p.len() < s
+                    && p.iter().rev().enumerate().all(|(i, w)| {
+                        let k = s - 2 - i;
+                        toks[k + 1].gap == 0 && lower(k) == **w
+                    })
+            });
+            strong = titled;
+        }
+        if !strong && pw & word::SPEECH != 0 && !prev.is(flag::CAP) {
+            strong = true;
+        }
+    }
+    if s > 1 && before_ok && lower(s - 1) == "to" && lower(s - 2) == "according" {
+        strong = true;
+    }
+    if e < n && toks[e].gap & !gap::COMMA == 0 && words[e] & word::SPEECH != 0 {
+        strong = !toks[e].is(flag::CAP) || strong;
+    }
+    // "Booker Prize", "Downing Street": a run ending in such a word is not a person,
+    // nor is one followed by a company suffix ("Northwind Traders plc").
+    let org_next = e < n && toks[e].joined() && words[e] & word::ORG_SUFFIX != 0;
+    if (words[e - 1] & word::HEAD != 0 || org_next) && !titled {
+        return None;
+    }
+    if len >= 2 && (words[s] & word::GIVEN != 0 || toks[s].is(flag::INITIAL)) {
+        strong = true;
+    }
+    let weak = len >= 2 && !toks[s].is(flag::SENT_START);
+    let words_out = display(folded, toks, s, e);
+    let keys = toks[s..e]
+        .iter()
+        .map(|tk| tk.text(t).to_ascii_lowercase())
+        .collect();
+    Some(Mention {
+        words: words_out,
+        keys,
+        strong,
+        weak,
+        first_name_honorific,
+        pos: s as u32,
+    })
+}
