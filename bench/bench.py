@@ -602,6 +602,25 @@ def micro_table(criterion_dir: Path) -> list[str]:
     ]
 
 
+def update_readme(readme: Path, report: str) -> None:
+    """Replaces what follows the README's `### Latest results` heading (to the end of the
+    file: the Benchmark section is the last one) with the report, headings one level
+    down, so that the README shows exactly what the run printed."""
+    marker = "### Latest results"
+    text = readme.read_text()
+    if marker not in text:
+        log(f"{readme} has no '{marker}' heading; not updated")
+        return
+    lines = [
+        ("#" + line) if line.startswith("### ") else line
+        for line in report.splitlines()
+        if not line.startswith("## ")
+    ]
+    body = "\n".join(lines).strip("\n")
+    readme.write_text(text[: text.index(marker) + len(marker)] + "\n\n" + body + "\n")
+    log(f"{readme} updated")
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -615,6 +634,7 @@ def main() -> int:
     ap.add_argument("--tantivy", type=Path)
     ap.add_argument("--sqlite", type=Path)
     ap.add_argument("--rg", type=Path)
+    ap.add_argument("--readme", type=Path, help="README whose '### Latest results' to replace")
     ap.add_argument("--micro", type=Path, help="criterion output folder to summarise")
     ap.add_argument("--queries", type=Path, default=REPO / "bench" / "queries.txt")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.md")
@@ -666,6 +686,8 @@ def main() -> int:
         }
         (a.scratch / "results.json").write_text(json.dumps(raw))
     print(render(reports, versions, a.runs, len(queries), a.micro))
+    if a.readme:
+        update_readme(a.readme, a.out.read_text())
     log(f"report written to {a.out}; raw timings in {a.scratch / 'results.json'}")
     return 0
 

@@ -2,11 +2,13 @@
 # newsdex benchmark against tantivy-cli, SQLite FTS5 and ripgrep, in one run.
 #
 #   bench/run.sh [--scales 1,10,50] [--runs 5] [--scratch DIR] [--data DIR] [--no-micro]
+#                [--update-readme]
 #
 # Builds newsdex (release), installs the peers that are missing into SCRATCH/tools with
 # `cargo install --root`, builds the corpora in SCRATCH (never in the repository), runs
 # bench/bench.py and writes the report to stdout and bench/results/latest.md, with the
-# criterion micro-benchmarks (benches/pipeline.rs, short runs) unless --no-micro.
+# criterion micro-benchmarks (benches/pipeline.rs, short runs) unless --no-micro;
+# --update-readme also puts the report under README.md's "Latest results".
 # It only reports: a missed target or a failing peer never makes it fail.
 set -euo pipefail
 
@@ -15,6 +17,7 @@ REPO=$(pwd)
 SCALES=1,10,50
 RUNS=5
 MICRO=1
+README_ARG=()
 SCRATCH=${NEWSDEX_BENCH_DIR:-/tmp/newsdex-bench}
 DATA=$REPO/../shared/data/bbc
 
@@ -25,7 +28,8 @@ while [ $# -gt 0 ]; do
         --scratch) SCRATCH=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
         --no-micro) MICRO=0; shift ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --update-readme) README_ARG=(--readme "$REPO/README.md"); shift ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -101,4 +105,4 @@ ARGS=(--scales "$SCALES" --runs "$RUNS" --scratch "$SCRATCH" --data "$DATA" --ne
 [ -n "$SQLITE" ] && ARGS+=(--sqlite "$SQLITE")
 [ -n "$RG" ] && ARGS+=(--rg "$RG")
 [ "$MICRO" = 1 ] && [ -d target/criterion ] && ARGS+=(--micro target/criterion)
-exec python3 "$REPO/bench/bench.py" "${ARGS[@]}"
+exec python3 "$REPO/bench/bench.py" "${ARGS[@]}" "${README_ARG[@]}"
