@@ -163,8 +163,10 @@ class Query:
             return q(" ".join(self.phrase))
         return " ".join(q(w) for w in self.words)
 
-    def sqlite_sql(self) -> str:
+    def sqlite_sql(self, count: bool = False) -> str:
         match = self.fts5().replace("'", "''")
+        if count:
+            return f"SELECT count(*) FROM p WHERE p MATCH '{match}'"
         return (
             "SELECT title, snippet(p,1,'[',']','…',12) FROM p "
             f"WHERE p MATCH '{match}' ORDER BY bm25(p) LIMIT 10"
@@ -280,6 +282,9 @@ class ToolResult:
     inproc_ms: list[float] = field(default_factory=list)
     failures: int = 0
     no_hits: int = 0
+    # Total matching paragraphs per query, where the tool tells (a cross-check that the
+    # tools answer the same question).
+    hit_counts: list[int] = field(default_factory=list)
 
 
 def time_queries(
@@ -334,7 +339,10 @@ def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Qu
                 env=env,
             )
             try:
-                r.inproc_ms.append(float(json.loads(p.stdout)["took_ms"]))
+                doc = json.loads(p.stdout)
+                r.inproc_ms.append(float(doc["took_ms"]))
+                if len(r.hit_counts) < len(queries):
+                    r.hit_counts.append(int(doc["total_hits"]))
             except (ValueError, KeyError, TypeError):
                 pass
     return r
@@ -370,6 +378,10 @@ def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     log(f"tantivy-cli search x{corpus.scale}")
     cmds = [[str(tantivy), "search", "-i", str(idx), "-q", q.tantivy()] for q in queries]
     r = time_queries("tantivy-cli", cmds, runs)
+    # tantivy-cli prints one line per matching document.
+    for cmd in cmds:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        r.hit_counts.append(p.stdout.count(b"\n"))
     r.index, r.index_bytes = m, du_bytes(idx)
     return r
 
@@ -392,6 +404,14 @@ def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Quer
     log(f"sqlite3 FTS5 search x{corpus.scale}")
     cmds = [[str(sqlite), str(db), q.sqlite_sql()] for q in queries]
     r = time_queries("sqlite3 FTS5", cmds, runs)
+    for q in queries:
+        p = subprocess.run(
+            [str(sqlite), str(db), q.sqlite_sql(count=True)], capture_output=True, text=True
+        )
+        try:
+            r.hit_counts.append(int(p.stdout.strip()))
+        except ValueError:
+            r.hit_counts.append(-1)
     r.index, r.index_bytes = m, du_bytes(db)
     return r
 
@@ -512,6 +532,13 @@ def render(
             for t in rep.tools
             if t.no_hits or t.failures
         ]
+        counted = [t for t in rep.tools if len(t.hit_counts) == nq]
+        if len(counted) > 1:
+            same = sum(1 for i in range(nq) if len({t.hit_counts[i] for t in counted}) == 1)
+            notes.append(
+                f"matching paragraphs per query agree between {', '.join(t.name for t in counted)} "
+                f"for {same} of {nq} queries ({sum(counted[0].hit_counts):,} hits in all)"
+            )
         if notes:
             out += ["", "Notes: " + "; ".join(notes) + "."]
         out += [
