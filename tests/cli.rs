@@ -1,5 +1,9 @@
 //! End-to-end tests: the real binary against the small archive in tests/fixtures/news.
 
+mod common;
+
+use common::{newsdex, stats};
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -7,13 +11,6 @@ use tempfile::TempDir;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news")
-}
-
-/// The binary, with colour off and an index in `dir`.
-fn newsdex(index: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("newsdex").expect("binary built");
-    cmd.env("NO_COLOR", "1").arg("--index").arg(index);
-    cmd
 }
 
 /// A fresh index of the fixture archive.
@@ -56,16 +53,6 @@ fn highlighted(hit: &Value) -> Vec<String> {
             text[a..b].to_string()
         })
         .collect()
-}
-
-fn stats(index: &Path) -> Value {
-    let out = newsdex(index).args(["stats", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

@@ -1,17 +1,14 @@
 //! End-to-end tests of entity-aware search on the sample archive in examples/articles.
 
-use assert_cmd::Command;
+mod common;
+
+use common::newsdex;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use tempfile::TempDir;
-
-fn newsdex(index: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("newsdex").expect("binary built");
-    cmd.env("NO_COLOR", "1").arg("--index").arg(index);
-    cmd
-}
 
 /// One index of the sample archive, shared by the tests (they only read it).
 fn index() -> &'static Path {

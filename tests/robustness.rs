@@ -1,26 +1,13 @@
 //! End-to-end tests for bad input, locking, interruption and keeping the index in step.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{newsdex, stats};
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 use tempfile::TempDir;
-
-fn newsdex(index: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("newsdex").expect("binary built");
-    cmd.env("NO_COLOR", "1").arg("--index").arg(index);
-    cmd
-}
-
-fn stats(index: &Path) -> Value {
-    let out = newsdex(index).args(["stats", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// An archive folder `news/` with `n` three-paragraph articles.
 fn archive(tmp: &TempDir, n: usize) -> PathBuf {

@@ -3,7 +3,7 @@
 
 use super::Country;
 use super::text::Folded;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
 const COUNTRIES: &str = include_str!("data/countries.tsv");
@@ -19,6 +19,24 @@ fn rows(data: &'static str) -> impl Iterator<Item = &'static str> {
     data.lines()
         .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+/// Just the code and name of every country in the table: what displaying a country needs,
+/// without building the automata (search prints country names; it must not pay for
+/// the extractor).
+pub(crate) fn country_table() -> &'static [Country] {
+    static TABLE: std::sync::OnceLock<Vec<Country>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        rows(COUNTRIES)
+            .filter_map(|row| {
+                let mut f = row.split('\t');
+                Some(Country {
+                    code: f.next()?.trim(),
+                    name: f.next()?.trim(),
+                })
+            })
+            .collect()
+    })
 }
 
 fn list(field: Option<&'static str>) -> impl Iterator<Item = &'static str> {
@@ -44,8 +62,6 @@ pub(crate) enum AliasKind {
 pub(crate) struct Phrase {
     pub country: Option<(u16, AliasKind)>,
     pub org: Option<u16>,
-    /// All-capitals phrase (`US`, `UAE`): the text must match it exactly.
-    pub exact: bool,
 }
 
 /// Word classes for the person rules, keyed by the lower-cased word.
@@ -94,9 +110,9 @@ pub(crate) struct Lexicon {
     pub orgs: Vec<&'static str>,
     pub automaton: AhoCorasick,
     pub phrases: Vec<Phrase>,
-    /// The folded pattern strings, for the case checks.
-    pub patterns: Vec<String>,
-    pub words: FxHashMap<Box<str>, u16>,
+    /// Whether some phrase starts with this byte (others need no search).
+    pub first_bytes: [bool; 256],
+    pub words: FxHashMap<Box<[u8]>, u16>,
     /// Multi-word titles by their last word: the words before it, lower-cased.
     pub titles: FxHashMap<Box<str>, Vec<Vec<Box<str>>>>,
     /// Everything a user may type for a country, lower-cased and folded.
@@ -141,24 +157,20 @@ impl Lexicon {
             if key.len() < 2 {
                 return;
             }
-            let letters: Vec<u8> = key.bytes().filter(u8::is_ascii_alphabetic).collect();
-            let exact = letters.len() >= 2 && letters.iter().all(u8::is_ascii_uppercase);
-            match index.get(&key) {
-                Some(&i) => {
-                    let p = &mut entries[i].1;
-                    p.country = p.country.or(country);
-                    p.org = p.org.or(org);
-                }
-                None => {
-                    index.insert(key.clone(), entries.len());
-                    entries.push((
-                        key,
-                        Phrase {
-                            country,
-                            org,
-                            exact,
-                        },
-                    ));
+            // Matching is case-sensitive, so "turkey" and "us" are not countries; an
+            // all-capitals spelling (headlines: "JAPAN") is added beside each phrase.
+            let upper = key.to_ascii_uppercase();
+            for k in [key.clone(), upper] {
+                match index.get(&k) {
+                    Some(&i) => {
+                        let p = &mut entries[i].1;
+                        p.country = p.country.or(country);
+                        p.org = p.org.or(org);
+                    }
+                    None => {
+                        index.insert(k.clone(), entries.len());
+                        entries.push((k, Phrase { country, org }));
+                    }
                 }
             }
         };
@@ -223,15 +235,24 @@ impl Lexicon {
 
         let patterns: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
         let phrases: Vec<Phrase> = entries.into_iter().map(|(_, p)| p).collect();
+        let mut first_bytes = [false; 256];
+        for p in &patterns {
+            first_bytes[p.as_bytes()[0] as usize] = true;
+        }
+        // Searched anchored at word starts only, which is much cheaper than a scan of
+        // every byte: phrases always begin a word.
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
+            .start_kind(StartKind::Anchored)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("the gazetteer patterns build an automaton");
 
-        let mut words: FxHashMap<Box<str>, u16> = FxHashMap::default();
+        let mut words: FxHashMap<Box<[u8]>, u16> = FxHashMap::default();
         let mut set = |w: &str, f: u16| {
-            *words.entry(w.to_ascii_lowercase().into()).or_insert(0) |= f;
+            *words
+                .entry(w.to_ascii_lowercase().into_bytes().into())
+                .or_insert(0) |= f;
         };
         for w in rows(GIVEN_NAMES) {
             set(&fold_key(w.trim()), word::GIVEN);
@@ -291,7 +312,7 @@ impl Lexicon {
             orgs,
             automaton,
             phrases,
-            patterns,
+            first_bytes,
             words,
             titles,
             lookup,
@@ -300,10 +321,14 @@ impl Lexicon {
 
     /// The word classes of a (folded) word, case-insensitively.
     pub fn word(&self, w: &str) -> u16 {
-        let mut buf = [0u8; 48];
-        match super::text::lower(w, &mut buf) {
-            Some(l) => self.words.get(l).copied().unwrap_or(0),
-            None => 0,
+        let w = w.as_bytes();
+        let mut buf = [0u8; 32];
+        if w.len() > buf.len() {
+            return 0;
         }
+        for (d, s) in buf.iter_mut().zip(w) {
+            *d = s.to_ascii_lowercase();
+        }
+        self.words.get(&buf[..w.len()]).copied().unwrap_or(0)
     }
 }

@@ -27,6 +27,11 @@ pub(crate) struct Scan {
     pub countries: Vec<u16>,
     pub orgs: Vec<String>,
     pub mentions: Vec<Mention>,
+    /// "Georgia" here is the US state ("the US state of Georgia"): the article is about
+    /// the state, so a bare "Georgia" elsewhere in it is the state too.
+    pub georgia_is_state: bool,
+    /// The country Georgia came only from the bare word "Georgia" (no Tbilisi, Georgian).
+    pub georgia_bare: Option<u16>,
 }
 
 const COV_COUNTRY: u8 = 1;
@@ -40,9 +45,29 @@ struct Hit {
     phrase: usize,
 }
 
-pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
+/// Buffers reused from one paragraph to the next, so a scan allocates little.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    tokens: Vec<Token>,
+    words: Vec<u16>,
+    cover: Vec<u8>,
+    hits: Vec<Hit>,
+    keep: Vec<bool>,
+    person_tokens: Vec<bool>,
+}
+
+pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     let folded = Folded::new(text);
     let t: &str = &folded.text;
+    let Scratch {
+        tokens,
+        words,
+        cover,
+        hits,
+        keep,
+        person_tokens,
+    } = scratch;
+    hits.clear();
     tokenize(t, tokens);
     let toks: &[Token] = tokens;
     let n = toks.len();
@@ -50,10 +75,14 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
     if n == 0 {
         return out;
     }
-    let mut cover = vec![0u8; n];
+    cover.clear();
+    cover.resize(n, 0);
+    let cover: &mut [u8] = cover;
 
     // A trailing photo credit names photographers and agencies, not news subjects.
-    if let Some(credit) = crate::split::credit_span(t) {
+    if t.trim_end().ends_with(')')
+        && let Some(credit) = crate::split::credit_span(t)
+    {
         for (c, tok) in cover.iter_mut().zip(toks) {
             if tok.start as usize >= credit.start {
                 *c |= COV_CREDIT;
@@ -63,71 +92,113 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
     // A byline ("By Jane Smith") is not a news subject either.
     let byline = t.len() < 60 && t.starts_with("By ");
 
-    let words: Vec<u16> = toks.iter().map(|tk| word_of(lex, tk, t)).collect();
+    // Word classes, looked up only where the rules can use them: capitalised words and
+    // their neighbours (titles, speech verbs, particles, company suffixes).
+    words.clear();
+    words.resize(n, 0);
+    for k in 0..n {
+        let near_cap = toks[k].is(flag::CAP)
+            || (k > 0 && toks[k - 1].is(flag::CAP))
+            || (k + 1 < n && toks[k + 1].is(flag::CAP));
+        if near_cap {
+            words[k] = word_of(lex, &toks[k], t);
+        }
+    }
+    let words: &[u16] = words;
 
-    // Gazetteer phrases, leftmost-longest, kept only on word boundaries and with the
-    // capitals the phrase has ("turkey" is food, "us" is a pronoun).
-    let mut hits: Vec<Hit> = Vec::new();
+    // Gazetteer phrases: an anchored, case-sensitive, longest match at each word start,
+    // kept only if it ends on a word boundary.
     let bytes = t.as_bytes();
-    for m in lex.automaton.find_iter(t) {
-        let (s, e) = (m.start(), m.end());
-        if s > 0 && bytes[s - 1].is_ascii_alphanumeric() {
+    let mut k = 0;
+    while k < n {
+        let s = toks[k].start as usize;
+        // Every phrase starts with a capital (or a particle before one: "al-Qaeda").
+        if !toks[k].is(flag::CAP)
+            || !lex.first_bytes[bytes[s] as usize]
+            || cover[k] & COV_CREDIT != 0
+        {
+            k += 1;
             continue;
         }
-        if e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+        let input = aho_corasick::Input::new(t)
+            .range(s..)
+            .anchored(aho_corasick::Anchored::Yes);
+        let Some(m) = lex.automaton.find(input) else {
+            k += 1;
             continue;
-        }
-        let pat = lex.patterns[m.pattern().as_usize()].as_bytes();
-        let phrase = &lex.phrases[m.pattern().as_usize()];
-        let found = &bytes[s..e];
-        let case_ok = if phrase.exact {
-            found == pat
-        } else {
-            pat.iter()
-                .zip(found)
-                .all(|(p, f)| !p.is_ascii_uppercase() || f.is_ascii_uppercase())
         };
-        if !case_ok {
+        let e = m.end();
+        if e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+            k += 1;
             continue;
         }
-        let first = toks.partition_point(|tk| (tk.start as usize) < s);
-        if first >= n || toks[first].start as usize != s {
-            continue;
-        }
-        let last = toks.partition_point(|tk| (tk.start as usize) < e);
-        if last <= first || cover[first] & COV_CREDIT != 0 {
-            continue;
-        }
+        let last = k + toks[k..].partition_point(|tk| (tk.start as usize) < e);
         hits.push(Hit {
-            first,
+            first: k,
             last,
             phrase: m.pattern().as_usize(),
         });
+        k = last.max(k + 1);
+    }
+    // Countries joined by hyphens inside one word: "Israeli-Palestinian", "US-China",
+    // "pro-Russian". Only countries count here; the word as a whole was handled above.
+    for (tk, _) in toks
+        .iter()
+        .zip(cover.iter())
+        .filter(|(_, c)| **c & COV_CREDIT == 0)
+    {
+        let (ts, te) = (tk.start as usize, tk.end as usize);
+        let mut j = ts;
+        while let Some(h) = t[j..te].find('-') {
+            let p = j + h + 1;
+            j = p;
+            if p >= te || !bytes[p].is_ascii_uppercase() {
+                continue;
+            }
+            let input = aho_corasick::Input::new(&t[..te])
+                .range(p..)
+                .anchored(aho_corasick::Anchored::Yes);
+            if let Some(m) = lex.automaton.find(input)
+                && (m.end() == te || bytes[m.end()] == b'-')
+                && let Some((idx, _)) = lex.phrases[m.pattern().as_usize()].country
+            {
+                out.countries.push(idx);
+            }
+        }
     }
 
     // Context rules that turn a country word into something else.
     let covered_by_hit = |k: usize, hits: &[Hit]| hits.iter().any(|h| h.first <= k && k < h.last);
-    let mut keep = vec![true; hits.len()];
+    keep.clear();
+    keep.resize(hits.len(), true);
+    let hits: &[Hit] = hits;
     for (hi, h) in hits.iter().enumerate() {
         let phrase = &lex.phrases[h.phrase];
-        let Some((_, kind)) = phrase.country else {
+        // Countries and blocked places ("Virginia Woolf"); organisations stay as they are.
+        if phrase.org.is_some() && phrase.country.is_none() {
             continue;
-        };
+        }
+        let kind = phrase.country.map_or(AliasKind::Name, |c| c.1);
         let single = h.last == h.first + 1;
         let w = words[h.first];
-        let lw = |k: usize| toks[k].text(t).to_ascii_lowercase();
+        let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
         // "the US state of Georgia", "Atlanta, Georgia": the American state.
-        if single && lw(h.first) == "georgia" {
+        if single && is(h.first, "georgia") {
             let before = h.first.saturating_sub(3)..h.first;
-            let state_before = before.into_iter().any(|k| {
-                let l = lw(k);
-                l == "state" || l == "atlanta"
-            });
-            let state_after = h.last < n && lw(h.last) == "state";
+            let state_before = before
+                .into_iter()
+                .any(|k| is(k, "state") || is(k, "atlanta"));
+            let state_after = h.last < n && is(h.last, "state");
             if state_before || state_after {
                 keep[hi] = false;
+                out.georgia_is_state = true;
                 continue;
             }
+        }
+        // "the US Open", "the Australian Open": a tournament, not the country.
+        if h.last < n && toks[h.last].joined() && toks[h.last].text(t) == "Open" {
+            keep[hi] = false;
+            continue;
         }
         // "Jordan Henderson", "Paris Hilton", "Denzel Washington": a place word that is
         // also a given name, next to a capitalised word that can be a name, is a person.
@@ -138,7 +209,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
                     && !tk.is(flag::UPPER)
                     && !tk.is(flag::DIGIT)
                     && words[k] & (word::STOP | word::HEAD | word::PRE_NAME) == 0
-                    && !covered_by_hit(k, &hits)
+                    && !covered_by_hit(k, hits)
             };
             let next_is_name = w & word::GIVEN != 0
                 && !toks[h.first].is(flag::POSS)
@@ -156,7 +227,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
             }
         }
     }
-    for (h, k) in hits.iter().zip(&keep) {
+    for (h, k) in hits.iter().zip(keep.iter()) {
         let phrase = &lex.phrases[h.phrase];
         let c = if !*k {
             // A dropped place word stays coverable by a person run only when it was
@@ -180,11 +251,23 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
             out.countries.push(idx);
         }
     }
+    let bare_georgia = |h: &Hit| toks[h.first].text(t) == "Georgia" && h.last == h.first + 1;
+    let ge = hits
+        .iter()
+        .zip(keep.iter())
+        .filter(|(_, k)| **k)
+        .filter_map(|(h, _)| Some((h, lex.phrases[h.phrase].country?.0)))
+        .filter(|(_, idx)| lex.countries[*idx as usize].code == "GE")
+        .collect::<Vec<_>>();
+    if !ge.is_empty() && ge.iter().all(|(h, _)| bare_georgia(h)) {
+        out.georgia_bare = Some(ge[0].1);
+    }
 
     // Persons: runs of capitalised words.
     let name_word = |k: usize| {
         let tk = &toks[k];
         tk.is(flag::CAP)
+            && !tk.is(flag::LOWER_TAIL)
             && !tk.is(flag::DIGIT)
             && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
             && cover[k] & (COV_COUNTRY | COV_BLOCKED | COV_CREDIT) == 0
@@ -195,7 +278,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
             && cover[k] & COV_ORG == 0
             && words[k] & (word::HONORIFIC | word::PRE_NAME) == 0
     };
-    let mut person_tokens = vec![false; n];
+    person_tokens.clear();
+    person_tokens.resize(n, false);
     let mut k = 0;
     while k < n && !byline {
         if !can_start(k) {
@@ -234,8 +318,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
             }
             break;
         }
-        for (a, b) in split_long(&words, s, e) {
-            if let Some(m) = evaluate(lex, t, &folded, toks, &words, a, b) {
+        for (a, b) in split_long(words, s, e) {
+            if let Some(m) = evaluate(lex, t, &folded, toks, words, cover, a, b) {
                 for p in &mut person_tokens[a..b] {
                     *p = m.strong || m.weak;
                 }
@@ -246,7 +330,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, tokens: &mut Vec<Token>) -> Scan {
     }
 
     // Organisations from the gazetteer, unless inside a person's name (Harrison Ford).
-    for (h, k) in hits.iter().zip(&keep) {
+    for (h, k) in hits.iter().zip(keep.iter()) {
         if !*k {
             continue;
         }
@@ -319,12 +403,14 @@ fn display(folded: &Folded, toks: &[Token], s: usize, e: usize) -> Vec<String> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn evaluate(
     lex: &Lexicon,
     t: &str,
     folded: &Folded,
     toks: &[Token],
     words: &[u16],
+    cover: &[u8],
     mut s: usize,
     e: usize,
 ) -> Option<Mention> {
@@ -339,6 +425,11 @@ fn evaluate(
         s += 1;
     }
     let len = e - s;
+    // Initials alone ("W D L") or a trailing initial ("Cofinec S.A.") are not names.
+    let single_letter = |k: usize| toks[k].is(flag::INITIAL) && toks[k].end - toks[k].start == 1;
+    if single_letter(e - 1) || toks[s..e].iter().all(|tk| tk.is(flag::INITIAL)) {
+        return None;
+    }
     let lower = |k: usize| toks[k].text(t).to_ascii_lowercase();
 
     // What stands before the run: an honorific, a title or role, a speech verb.
@@ -364,7 +455,7 @@ fn evaluate(
                 p.len() < s
                     && p.iter().rev().enumerate().all(|(i, w)| {
                         let k = s - 2 - i;
-                        toks[k + 1].gap == 0 && lower(k) == **w
+                        toks[k + 1].gap == 0 && toks[k].text(t).eq_ignore_ascii_case(w)
                     })
             });
             strong = titled;
@@ -373,11 +464,19 @@ fn evaluate(
             strong = true;
         }
     }
-    if s > 1 && before_ok && lower(s - 1) == "to" && lower(s - 2) == "according" {
+    let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
+    if s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
         strong = true;
     }
-    if e < n && toks[e].gap & !gap::COMMA == 0 && words[e] & word::SPEECH != 0 {
-        strong = !toks[e].is(flag::CAP) || strong;
+    // "X said": a single sentence-initial word before "said" is as often "Analysts" or a
+    // company as a person, so it must be resolved to a full name elsewhere.
+    if e < n
+        && toks[e].gap & !gap::COMMA == 0
+        && words[e] & word::SPEECH != 0
+        && !toks[e].is(flag::CAP)
+        && (len >= 2 || !toks[s].is(flag::SENT_START))
+    {
+        strong = true;
     }
     // "Booker Prize", "Downing Street": a run ending in such a word is not a person,
     // nor is one followed by a company suffix ("Northwind Traders plc").
@@ -386,6 +485,10 @@ fn evaluate(
         return None;
     }
     if len >= 2 && (words[s] & word::GIVEN != 0 || toks[s].is(flag::INITIAL)) {
+        strong = true;
+    }
+    // "Margaret Atwood (Canada)": a name followed by a bracketed country, as in lists.
+    if len >= 2 && e < n && toks[e].gap & gap::OPEN != 0 && cover[e] & COV_COUNTRY != 0 {
         strong = true;
     }
     let weak = len >= 2 && !toks[s].is(flag::SENT_START);

@@ -88,6 +88,8 @@ pub(crate) mod flag {
     /// First word of a sentence, capitalised by position rather than by being a name.
     pub const SENT_START: u8 = 16;
     pub const DIGIT: u8 = 32;
+    /// Hyphenated with a lower-case last part (`Ontario-based`, `war-torn`).
+    pub const LOWER_TAIL: u8 = 64;
 }
 
 /// One word: byte range in the folded text, the punctuation before it and its shape.
@@ -153,8 +155,13 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
         let start = i;
         let mut poss = false;
         let end;
+        let (mut uppers, mut lowers, mut digits, mut inner) = (0u32, 0u32, 0u32, false);
         loop {
             if i < n && is_word_byte(b[i]) {
+                let c = b[i];
+                uppers += c.is_ascii_uppercase() as u32;
+                lowers += c.is_ascii_lowercase() as u32;
+                digits += c.is_ascii_digit() as u32;
                 i += 1;
                 continue;
             }
@@ -168,6 +175,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
                     i += 2;
                     break;
                 }
+                inner = true;
                 i += 1;
                 continue;
             }
@@ -188,24 +196,32 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
         let mut flags = 0u8;
         let first = b[start];
         if first.is_ascii_uppercase()
-            || PREFIXES.iter().any(|p| {
-                word.len() > p.len()
-                    && word.starts_with(p)
-                    && word.as_bytes()[p.len()].is_ascii_uppercase()
-            })
+            || (inner
+                && PREFIXES.iter().any(|p| {
+                    word.len() > p.len()
+                        && word.starts_with(p)
+                        && word.as_bytes()[p.len()].is_ascii_uppercase()
+                }))
         {
             flags |= flag::CAP;
         }
-        let letters = word.bytes().filter(|c| c.is_ascii_alphabetic()).count();
-        if letters >= 2 && !word.bytes().any(|c| c.is_ascii_lowercase()) {
+        let letters = uppers + lowers;
+        if letters >= 2 && lowers == 0 {
             flags |= flag::UPPER;
         }
-        if word.bytes().any(|c| c.is_ascii_digit()) {
+        if digits > 0 {
             flags |= flag::DIGIT;
         }
-        if (word.len() == 1 && first.is_ascii_uppercase())
-            || (word.len() == 2 && letters == 2 && flags & flag::UPPER != 0)
+        if inner
+            && let Some(h) = word.rfind('-')
+            && word
+                .as_bytes()
+                .get(h + 1)
+                .is_some_and(u8::is_ascii_lowercase)
         {
+            flags |= flag::LOWER_TAIL;
+        }
+        if (word.len() == 1 && first.is_ascii_uppercase()) || (word.len() == 2 && uppers == 2) {
             flags |= flag::INITIAL;
         }
         if poss {
@@ -237,18 +253,6 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
         gap_flags = 0;
         saw_space = false;
     }
-}
-
-/// Lower-cases an ASCII word into `buf` without allocating (None if it does not fit).
-pub(crate) fn lower<'b>(word: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
-    let w = word.as_bytes();
-    if w.len() > buf.len() {
-        return None;
-    }
-    for (d, s) in buf.iter_mut().zip(w) {
-        *d = s.to_ascii_lowercase();
-    }
-    std::str::from_utf8(&buf[..w.len()]).ok()
 }
 
 #[cfg(test)]
