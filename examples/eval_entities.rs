@@ -273,7 +273,7 @@ fn read_conll(path: &Path) -> Option<Vec<Vec<Sentence>>> {
         }
         let mut f = line.split(' ');
         let w = f.next().unwrap_or("").to_string();
-        let tag = f.last().unwrap_or("O").to_string();
+        let tag = f.next_back().unwrap_or("O").to_string();
         sent.push((w, tag));
     }
     if !sent.is_empty() {

@@ -78,8 +78,9 @@ pub struct ReadArgs {
 pub struct IndexArgs {
     #[command(flatten)]
     pub read: ReadArgs,
-    /// Memory budget for the index writer, in MB per thread.
-    #[arg(long, value_name = "MB", default_value_t = 128)]
+    /// Memory budget for the index writer, in MB (shared by its threads; at least 15
+    /// per thread). Segments are flushed to disk when it fills.
+    #[arg(long, value_name = "MB", default_value_t = 256)]
     pub memory: usize,
     /// Worker threads (default: number of cores).
     #[arg(long)]

@@ -104,7 +104,7 @@ fn run_index(dir: &std::path::Path, args: cli::IndexArgs) -> Result<bool> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let opts = IndexOptions {
         read: read_options(&args.read)?,
-        memory_bytes: args.memory.max(16) << 20,
+        memory_bytes: args.memory.max(15) << 20,
         threads,
         prune: args.prune,
         strict: args.strict,

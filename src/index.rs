@@ -54,7 +54,7 @@ pub enum IndexError {
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
     pub read: ReadOptions,
-    /// Memory budget for tantivy's writer, in bytes (split across its threads).
+    /// Memory budget for tantivy's writer, in bytes, shared by its threads.
     pub memory_bytes: usize,
     /// Worker threads for reading, splitting and extraction.
     pub threads: usize,
@@ -349,6 +349,27 @@ enum Problem {
     Warning,
 }
 
+/// tantivy refuses less than this per indexing thread.
+const MIN_THREAD_MEMORY: usize = 15 << 20;
+
+/// Takes the index's writer lock, with `memory` bytes in all shared by up to `threads`
+/// indexing threads (fewer when the budget cannot give each its minimum).
+fn open_writer(
+    index: &Index,
+    dir: &Path,
+    threads: usize,
+    memory: usize,
+) -> Result<IndexWriter, IndexError> {
+    let threads = threads.clamp(1, 8).min((memory / MIN_THREAD_MEMORY).max(1));
+    let memory = memory.max(MIN_THREAD_MEMORY * threads);
+    index
+        .writer_with_num_threads(threads, memory)
+        .map_err(|e| match e {
+            TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
+            other => IndexError::Tantivy(other),
+        })
+}
+
 /// Indexes `paths` into the index at `dir`.
 pub fn run(
     dir: &Path,
@@ -359,15 +380,7 @@ pub fn run(
 ) -> Result<IndexSummary, IndexError> {
     let started = Instant::now();
     let (index, fields) = open_or_create(dir)?;
-    let mut writer: IndexWriter = index
-        .writer_with_num_threads(
-            opts.threads.clamp(1, 8),
-            opts.memory_bytes.max(15 << 20) * opts.threads.clamp(1, 8),
-        )
-        .map_err(|e| match e {
-            TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
-            other => IndexError::Tantivy(other),
-        })?;
+    let mut writer = open_writer(&index, dir, opts.threads, opts.memory_bytes)?;
 
     let mut summary = IndexSummary::default();
     let mut discover_errors = Vec::new();
@@ -560,13 +573,7 @@ fn analyse(
 pub fn delete(dir: &Path, ids: &[String]) -> Result<Vec<String>, IndexError> {
     let (index, fields) = open(dir)?;
     let existing = existing_articles(&index)?;
-    let mut writer: IndexWriter =
-        index
-            .writer_with_num_threads(1, 15 << 20)
-            .map_err(|e| match e {
-                TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
-                other => IndexError::Tantivy(other),
-            })?;
+    let mut writer = open_writer(&index, dir, 1, MIN_THREAD_MEMORY)?;
     let mut deleted = Vec::new();
     for id in ids {
         if existing.contains_key(id) {

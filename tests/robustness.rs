@@ -251,3 +251,16 @@ fn gzipped_and_jsonl_and_stdin_read_the_same_article() {
     assert_eq!(v["hits"][0]["article_id"], "keeper");
     assert_eq!(v["hits"][0]["title"], "Keeper retires");
 }
+
+#[test]
+fn a_small_memory_budget_still_indexes_everything() {
+    let tmp = TempDir::new().unwrap();
+    let dir = archive(&tmp, 50);
+    let index = tmp.path().join("index");
+    newsdex(&index)
+        .args(["index", "--memory", "16", "--threads", "4"])
+        .arg(&dir)
+        .assert()
+        .success();
+    assert_eq!(stats(&index)["paragraphs"], 150);
+}
