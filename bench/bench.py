@@ -27,6 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Indexing settings given to both newsdex and tantivy-cli: every core, and newsdex's
+# default writer budget (`--memory`, MB in all, shared by the threads).
+THREADS = os.cpu_count() or 1
+WRITER_MEMORY_MB = 256
 CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 
 # tantivy-cli's `new` is interactive; these answers build the same text fields as
@@ -316,7 +320,10 @@ def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     warm(corpus.root)
     log(f"newsdex index x{corpus.scale}")
     m = run_measured(
-        [str(newsdex), "index", str(corpus.root), "--index", str(idx)],
+        [
+            str(newsdex), "index", str(corpus.root), "--index", str(idx),
+            "--threads", str(THREADS), "--memory", str(WRITER_MEMORY_MB),
+        ],
         scratch / "logs" / f"newsdex-index-x{corpus.scale}.log",
     )
     env = dict(os.environ, NO_COLOR="1")
@@ -363,13 +370,12 @@ def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Qu
         return ToolResult("tantivy-cli", Measured(False, 0, 0, "tantivy new failed"))
     warm(corpus.tantivy_json)
     log(f"tantivy-cli index x{corpus.scale}")
-    # Same cores and the same writer memory per thread (128 MB) as newsdex's defaults;
-    # tantivy-cli's own defaults are 1 thread and 1 GB.
-    threads = os.cpu_count() or 1
+    # The same threads and writer memory as newsdex (tantivy-cli's own defaults are
+    # 1 thread and 1 GB).
     m = run_measured(
         [
             str(tantivy), "index", "-i", str(idx), "-f", str(corpus.tantivy_json),
-            "-t", str(threads), "-m", str(128_000_000 * threads),
+            "-t", str(THREADS), "-m", str(WRITER_MEMORY_MB << 20),
         ],
         logs / f"tantivy-index-x{corpus.scale}.log",
     )
