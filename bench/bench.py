@@ -289,28 +289,35 @@ class ToolResult:
     # Total matching paragraphs per query, where the tool tells (a cross-check that the
     # tools answer the same question).
     hit_counts: list[int] = field(default_factory=list)
+    # The search command of each query, and its environment.
+    cmds: list[list[str]] = field(default_factory=list)
+    env: dict[str, str] | None = None
 
 
-def time_queries(
-    name: str, cmds: list[list[str]], runs: int, env: dict[str, str] | None = None
-) -> ToolResult:
-    """Whole-process latency: each command once to warm up, then `runs` rounds over all
-    commands; stdout is read through a pipe as a user's terminal or script would."""
-    res = ToolResult(name)
-    for cmd in cmds:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+def time_searches(tools: list[ToolResult], runs: int) -> None:
+    """Whole-process latency: every command once to warm up, then `runs` rounds; within a
+    round each query is run by every tool in turn, so that the machine's load drifts
+    evenly over the tools. Stdout is read through a pipe, as a terminal or script would."""
+    tools = [t for t in tools if t.cmds]
+    for t in tools:
+        for cmd in t.cmds:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=t.env)
+    nq = max((len(t.cmds) for t in tools), default=0)
     for _ in range(runs):
-        for cmd in cmds:
-            t0 = time.perf_counter()
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-            res.lat_ms.append((time.perf_counter() - t0) * 1000)
-            if p.returncode not in (0, 1):
-                res.failures += 1
-            elif not p.stdout.strip():
-                res.no_hits += 1
-    res.no_hits //= max(1, runs)
-    res.failures //= max(1, runs)
-    return res
+        for i in range(nq):
+            for t in tools:
+                t0 = time.perf_counter()
+                p = subprocess.run(
+                    t.cmds[i], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=t.env
+                )
+                t.lat_ms.append((time.perf_counter() - t0) * 1000)
+                if p.returncode not in (0, 1):
+                    t.failures += 1
+                elif not p.stdout.strip():
+                    t.no_hits += 1
+    for t in tools:
+        t.no_hits //= max(1, runs)
+        t.failures //= max(1, runs)
 
 
 def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Query], runs: int):
@@ -330,12 +337,10 @@ def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     if not m.ok:
         r = ToolResult("newsdex", m)
         return r
-    log(f"newsdex search x{corpus.scale}")
-    cmds = [
+    r = ToolResult("newsdex", m, du_bytes(idx), env=env)
+    r.cmds = [
         [str(newsdex), "search", q.text, "--index", str(idx), "--limit", "10"] for q in queries
     ]
-    r = time_queries("newsdex", cmds, runs, env)
-    r.index, r.index_bytes = m, du_bytes(idx)
     # In-process latency: newsdex's own `took_ms` (query parse to hits), from --json.
     for _ in range(runs):
         for q in queries:
@@ -355,7 +360,7 @@ def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     return r
 
 
-def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Query], runs: int):
+def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Query]):
     idx = scratch / "idx" / f"tantivy-x{corpus.scale}"
     shutil.rmtree(idx, ignore_errors=True)
     idx.parent.mkdir(parents=True, exist_ok=True)
@@ -381,18 +386,16 @@ def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     )
     if not m.ok:
         return ToolResult("tantivy-cli", m)
-    log(f"tantivy-cli search x{corpus.scale}")
-    cmds = [[str(tantivy), "search", "-i", str(idx), "-q", q.tantivy()] for q in queries]
-    r = time_queries("tantivy-cli", cmds, runs)
+    r = ToolResult("tantivy-cli", m, du_bytes(idx))
+    r.cmds = [[str(tantivy), "search", "-i", str(idx), "-q", q.tantivy()] for q in queries]
     # tantivy-cli prints one line per matching document.
-    for cmd in cmds:
+    for cmd in r.cmds:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         r.hit_counts.append(p.stdout.count(b"\n"))
-    r.index, r.index_bytes = m, du_bytes(idx)
     return r
 
 
-def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Query], runs: int):
+def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Query]):
     db = scratch / "idx" / f"sqlite-x{corpus.scale}.db"
     db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-journal", "-wal"):
@@ -407,9 +410,8 @@ def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Quer
     m = run_measured([str(sqlite), str(db)], scratch / "logs" / f"sqlite-load-x{corpus.scale}.log", load)
     if not m.ok:
         return ToolResult("sqlite3 FTS5", m)
-    log(f"sqlite3 FTS5 search x{corpus.scale}")
-    cmds = [[str(sqlite), str(db), q.sqlite_sql()] for q in queries]
-    r = time_queries("sqlite3 FTS5", cmds, runs)
+    r = ToolResult("sqlite3 FTS5", m, du_bytes(db))
+    r.cmds = [[str(sqlite), str(db), q.sqlite_sql()] for q in queries]
     for q in queries:
         p = subprocess.run(
             [str(sqlite), str(db), q.sqlite_sql(count=True)], capture_output=True, text=True
@@ -418,15 +420,14 @@ def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Quer
             r.hit_counts.append(int(p.stdout.strip()))
         except ValueError:
             r.hit_counts.append(-1)
-    r.index, r.index_bytes = m, du_bytes(db)
     return r
 
 
-def bench_rg(rg: Path, corpus: Corpus, queries: list[Query], runs: int):
+def bench_rg(rg: Path, corpus: Corpus, queries: list[Query]):
     warm(corpus.root)
-    log(f"ripgrep x{corpus.scale}")
-    cmds = [[str(rg), "-i", "-F", "-c", "--", q.rg_pattern(), str(corpus.root)] for q in queries]
-    return time_queries("ripgrep", cmds, runs)
+    r = ToolResult("ripgrep")
+    r.cmds = [[str(rg), "-i", "-F", "-c", "--", q.rg_pattern(), str(corpus.root)] for q in queries]
+    return r
 
 
 # ---------------------------------------------------------------------------- report
@@ -701,11 +702,13 @@ def main() -> int:
             log(f"could not build paragraph inputs: {e}")
         tools.append(bench_newsdex(a.newsdex, a.scratch, corpus, queries, a.runs))
         if a.tantivy and corpus.tantivy_json:
-            tools.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries, a.runs))
+            tools.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries))
         if a.sqlite and corpus.sqlite_csv:
-            tools.append(bench_sqlite(a.sqlite, a.scratch, corpus, queries, a.runs))
+            tools.append(bench_sqlite(a.sqlite, a.scratch, corpus, queries))
         if a.rg:
-            tools.append(bench_rg(a.rg, corpus, queries, a.runs))
+            tools.append(bench_rg(a.rg, corpus, queries))
+        log(f"searching x{scale}: {len(queries)} queries × {a.runs} runs, tools interleaved")
+        time_searches(tools, a.runs)
         reports.append(ScaleReport(corpus, tools))
         # Write after every scale, so an interrupted long run still leaves a report.
         report = render(reports, versions, a.runs, len(queries), a.micro)
