@@ -46,8 +46,12 @@ fn printer(json: bool) -> Box<dyn Printer> {
             std::io::stdout().lock(),
         )))
     } else {
-        Box::new(TerminalPrinter::new(std::io::BufWriter::new(
-            anstream::stdout().lock(),
+        // Buffer beneath the colour stripper: it writes each run of text separately,
+        // which would be a system call per run on the line-buffered stdout.
+        let choice = anstream::AutoStream::choice(&std::io::stdout());
+        let buffered: Box<dyn Write> = Box::new(std::io::BufWriter::new(std::io::stdout().lock()));
+        Box::new(TerminalPrinter::new(anstream::AutoStream::new(
+            buffered, choice,
         )))
     }
 }

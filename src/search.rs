@@ -194,6 +194,8 @@ pub struct Engine {
     index: Index,
     fields: Fields,
     searcher: Searcher,
+    /// String columns opened so far, by segment and field name.
+    str_columns: std::cell::RefCell<HashMap<(u32, String), Option<tantivy::columnar::StrColumn>>>,
 }
 
 /// Entity filter fields that can also be written in the query (`person:macron`).
@@ -210,6 +212,7 @@ impl Engine {
             index,
             fields,
             searcher,
+            str_columns: Default::default(),
         })
     }
 
@@ -329,16 +332,14 @@ impl Engine {
             filter_persons,
             filter_countries,
         } = self.prepare(&opts.query, &opts.filters, false)?;
-        let total_hits = self.searcher.search(&*query, &Count)?;
+        // Counting through the weight is O(1) for a term without deletions, where a
+        // counting collector would visit every matching document.
+        let total_hits = query.count(&self.searcher)?;
         let (ranked, total_articles) = if opts.group {
             let (r, n) = self.grouped(&*query, has_text, opts)?;
             (r, Some(n))
         } else if has_text {
-            let top = TopDocs::with_limit(opts.limit.max(1))
-                .and_offset(opts.offset)
-                .tweak_score(lead_boost);
-            let docs = self.searcher.search(&*query, &top)?;
-            (docs.into_iter().map(|(s, a)| (s, a, None)).collect(), None)
+            (self.top_by_score(&*query, opts.offset, opts.limit)?, None)
         } else {
             (
                 self.in_article_order(&*query, opts.offset, opts.limit)?,
@@ -349,7 +350,7 @@ impl Engine {
         let mut hits = Vec::with_capacity(ranked.len());
         for (i, (score, addr, article_hits)) in ranked.into_iter().enumerate().take(opts.limit) {
             let doc: TantivyDocument = self.searcher.doc(addr)?;
-            let mut hit = self.hit_from_doc(&doc, &highlighter, opts.snippet_bytes);
+            let mut hit = self.hit_from_doc(&doc, addr, &highlighter, opts.snippet_bytes)?;
             hit.rank = opts.offset + i + 1;
             hit.score = score;
             hit.article_hits = article_hits;
@@ -383,8 +384,10 @@ impl Engine {
     ) -> Result<(Vec<RankedDoc>, usize), QueryError> {
         let all: Vec<(f32, DocAddress)> = if has_text {
             let n = self.searcher.search(query, &Count)?.max(1);
-            self.searcher
-                .search(query, &TopDocs::with_limit(n).tweak_score(lead_boost))?
+            self.top_by_score(query, 0, n)?
+                .into_iter()
+                .map(|(s, a, _)| (s, a))
+                .collect()
         } else {
             self.in_article_order(query, 0, usize::MAX)?
                 .into_iter()
@@ -414,6 +417,46 @@ impl Engine {
             })
             .collect();
         Ok((out, total))
+    }
+
+    /// The best hits by BM25 with the lead-paragraph boost. BM25's top documents come
+    /// from tantivy's pruning collector (it skips blocks that cannot make the top), over a
+    /// pool wide enough that the boost (at most x1.25) re-orders within it.
+    fn top_by_score(
+        &self,
+        query: &dyn Query,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<RankedDoc>, QueryError> {
+        let wanted = offset.saturating_add(limit).max(1);
+        // A power of two, so paging through results reuses the same pool.
+        let pool = wanted
+            .saturating_mul(4)
+            .max(64)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            // tantivy reserves room for the whole pool: never more than there are docs.
+            .min(self.searcher.num_docs() as usize)
+            .max(1);
+        let docs = self
+            .searcher
+            .search(query, &TopDocs::with_limit(pool).order_by_score())?;
+        let mut boosted: Vec<RankedDoc> = docs
+            .into_iter()
+            .map(|(score, addr)| {
+                let para = self
+                    .searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("para")
+                    .ok()
+                    .and_then(|c| c.first(addr.doc_id))
+                    .unwrap_or(0);
+                (score * lead_boost(para), addr, None)
+            })
+            .collect();
+        boosted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(boosted.into_iter().skip(offset).take(limit).collect())
     }
 
     fn article_id_of(&self, addr: DocAddress) -> Result<String, QueryError> {
@@ -475,7 +518,39 @@ impl Engine {
             .collect())
     }
 
-    fn hit_from_doc(&self, doc: &TantivyDocument, hl: &Highlighter, snippet_bytes: usize) -> Hit {
+    /// A string fast field of one document (id, title and source live there, not in the
+    /// doc store: they repeat on every paragraph of an article). Columns are opened once
+    /// per segment and field.
+    fn fast_text(&self, addr: DocAddress, field: &str) -> Result<Option<String>, QueryError> {
+        let key = (addr.segment_ord, field.to_string());
+        let mut columns = self.str_columns.borrow_mut();
+        let col = match columns.get(&key) {
+            Some(col) => col,
+            None => {
+                let seg = self.searcher.segment_reader(addr.segment_ord);
+                let col = seg.fast_fields().str(field)?;
+                columns.entry(key.clone()).or_insert(col)
+            }
+        };
+        let Some(col) = col else {
+            return Ok(None);
+        };
+        let Some(ord) = col.term_ords(addr.doc_id).next() else {
+            return Ok(None);
+        };
+        let mut s = String::new();
+        col.ord_to_str(ord, &mut s)
+            .map_err(tantivy::TantivyError::from)?;
+        Ok(Some(s))
+    }
+
+    fn hit_from_doc(
+        &self,
+        doc: &TantivyDocument,
+        addr: DocAddress,
+        hl: &Highlighter,
+        snippet_bytes: usize,
+    ) -> Result<Hit, QueryError> {
         let f = &self.fields;
         let text_of = |field| {
             doc.get_first(field)
@@ -491,14 +566,18 @@ impl Engine {
         };
         let text = text_of(f.body).unwrap_or_default();
         let snippet = hl.snippet(&text, snippet_bytes);
-        Hit {
+        let article_id = self.fast_text(addr, "id")?.unwrap_or_default();
+        Ok(Hit {
             rank: 0,
             score: 0.0,
-            article_id: text_of(f.id).unwrap_or_default(),
-            title: text_of(f.title),
+            article_id: article_id.clone(),
+            title: self.fast_text(addr, "title")?,
             para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0) as u32,
             kind: text_of(f.kind).unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
-            source: text_of(f.source).unwrap_or_default(),
+            source: match text_of(f.source) {
+                Some(source) => source,
+                None => article_id.clone(),
+            },
             date: doc
                 .get_first(f.date)
                 .and_then(|v| v.as_datetime())
@@ -515,7 +594,7 @@ impl Engine {
                 .collect(),
             orgs: facet_leaves(f.org),
             article_hits: None,
-        }
+        })
     }
 
     /// Counts persons, countries and orgs over every paragraph matching `query`.
@@ -669,7 +748,7 @@ impl Engine {
         let mut hits = Vec::new();
         for addr in docs {
             let doc: TantivyDocument = self.searcher.doc(addr)?;
-            hits.push(self.hit_from_doc(&doc, &Highlighter::default(), usize::MAX));
+            hits.push(self.hit_from_doc(&doc, addr, &Highlighter::default(), usize::MAX)?);
         }
         hits.sort_by_key(|h| h.para);
         Ok(hits)
@@ -679,21 +758,11 @@ impl Engine {
 /// News is written lead first: the opening paragraphs state the story, later ones
 /// elaborate. A mild boost for early paragraphs (x1.25 for the first, fading to 1)
 /// breaks near-ties of BM25 in favour of the paragraph that is about the topic.
-fn lead_boost(
-    segment: &tantivy::SegmentReader,
-) -> impl Fn(tantivy::DocId, tantivy::Score) -> tantivy::Score + use<> {
-    let paras = segment
-        .fast_fields()
-        .u64("para")
-        .ok()
-        .map(|c| c.first_or_default_col(0));
-    move |doc, score| {
-        let para = paras.as_ref().map_or(0, |c| c.get_val(doc));
-        if para == 0 {
-            score
-        } else {
-            score * (1.0 + 0.25 / para as f32)
-        }
+fn lead_boost(para: u64) -> f32 {
+    if para == 0 {
+        1.0
+    } else {
+        1.0 + 0.25 / para as f32
     }
 }
 

@@ -95,8 +95,12 @@ impl Highlighter {
     /// The best fragment of at most about `max_bytes` of `text`, with highlights.
     /// Text that fits is returned whole.
     pub fn snippet(&self, text: &str, max_bytes: usize) -> Snippet {
-        let mut analyzer = schema::analyzer();
-        let matches = self.matches(&mut analyzer, text);
+        // One analyzer per thread, kept: building it for every hit showed in profiles.
+        thread_local! {
+            static ANALYZER: std::cell::RefCell<TextAnalyzer> =
+                std::cell::RefCell::new(schema::analyzer());
+        }
+        let matches = ANALYZER.with(|a| self.matches(&mut a.borrow_mut(), text));
         fragment(text, &matches, max_bytes)
     }
 }

@@ -329,6 +329,14 @@ impl Lexicon {
         for (d, s) in buf.iter_mut().zip(w) {
             *d = s.to_ascii_lowercase();
         }
-        self.words.get(&buf[..w.len()]).copied().unwrap_or(0)
+        let f = self.words.get(&buf[..w.len()]).copied().unwrap_or(0);
+        // "Jean-Baptiste": a hyphenated name whose first part is a given name is one too.
+        if f == 0
+            && let Some(h) = buf[..w.len()].iter().position(|&b| b == b'-')
+            && h > 0
+        {
+            return self.words.get(&buf[..h]).copied().unwrap_or(0) & word::GIVEN;
+        }
+        f
     }
 }

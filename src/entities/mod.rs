@@ -21,7 +21,7 @@ mod lexicon;
 mod scan;
 mod text;
 
-use crate::model::Paragraph;
+use crate::model::{Paragraph, ParagraphKind};
 use lexicon::{Lexicon, word};
 use scan::Mention;
 use serde::Serialize;
@@ -61,10 +61,25 @@ impl Extractor {
     /// The title is not a paragraph, but the names it gives help resolution.
     pub fn extract(&self, title: Option<&str>, paragraphs: &[Paragraph]) -> Vec<Entities> {
         let mut scratch = scan::Scratch::default();
-        let title_scan = title.map(|t| scan::scan(&self.lex, t, &mut scratch));
+        // Headlines and headings are often in Title Case ("Zelensky Meets Trump"), so
+        // a capitalised run there is no evidence of a name without something more.
+        let heading = |mut s: scan::Scan| {
+            for m in &mut s.mentions {
+                m.weak = false;
+            }
+            s
+        };
+        let title_scan = title.map(|t| heading(scan::scan(&self.lex, t, &mut scratch)));
         let scans: Vec<scan::Scan> = paragraphs
             .iter()
-            .map(|p| scan::scan(&self.lex, &p.text, &mut scratch))
+            .map(|p| {
+                let s = scan::scan(&self.lex, &p.text, &mut scratch);
+                if p.kind == ParagraphKind::Title {
+                    heading(s)
+                } else {
+                    s
+                }
+            })
             .collect();
 
         // Full names (two words or more, with evidence), in order of appearance; the
@@ -93,6 +108,9 @@ impl Extractor {
             |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l.as_str()));
         full.retain(|(_, _, m)| confirmed(m));
 
+        // First names of the article's people: "Jordan" alone then means Jordan Henderson.
+        let first_names: rustc_hash::FxHashSet<&str> =
+            full.iter().map(|(_, _, m)| m.keys[0].as_str()).collect();
         let georgia_is_state = title_scan
             .iter()
             .chain(scans.iter())
@@ -115,6 +133,12 @@ impl Extractor {
                     .iter()
                     .map(|&c| self.lex.countries[c as usize])
                     .collect();
+                for (idx, w) in &s.given_name_countries {
+                    if first_names.contains(w.as_str()) {
+                        let c = self.lex.countries[*idx as usize];
+                        countries.retain(|x| *x != c);
+                    }
+                }
                 if georgia_is_state && let Some(ge) = s.georgia_bare {
                     let ge = self.lex.countries[ge as usize];
                     countries.retain(|c| *c != ge);
@@ -159,13 +183,14 @@ fn resolve(
         .filter(|(o, p, f)| (*o, *p) <= at && matches(f))
         .max_by_key(|(o, p, f)| (*o, *p, f.keys.len()));
     let mut chosen = before.or_else(|| full.iter().find(|(_, _, f)| matches(f)));
-    // "President Xi", "Mr Kim": family name first, so a titled single name that is no
-    // one's last name may be someone's first ("Xi Jinping").
+    // "President Xi", "Mr Kim", "President Lula": a titled single name that is no one's
+    // last name may be the family name written first ("Xi Jinping") or the name a person
+    // goes by ("Luiz Inacio Lula da Silva").
     if chosen.is_none() && m.strong && m.keys.len() == 1 {
         chosen = full
             .iter()
             .rev()
-            .find(|(o, p, f)| (*o, *p) <= at && f.keys.len() == 2 && f.keys[0] == *last);
+            .find(|(o, p, f)| (*o, *p) <= at && f.keys.contains(last));
     }
     if let Some((_, _, f)) = chosen {
         return Some(f.words.join(" "));
@@ -302,7 +327,6 @@ pub fn person_matches(query: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ParagraphKind;
 
     fn paras(texts: &[&str]) -> Vec<Paragraph> {
         texts
@@ -632,5 +656,36 @@ mod tests {
         ]);
         assert!(e[1].countries.is_empty());
         assert_eq!(e[2].countries[0].code, "GE");
+    }
+
+    #[test]
+    fn first_name_alone_is_the_person_not_the_country() {
+        let e = run(&[
+            "Jordan Henderson scored the winner.",
+            "\"Jordan has been brilliant,\" the manager said.",
+            "The team flies to Jordan next week for a friendly in Amman.",
+        ]);
+        assert!(e[1].countries.is_empty());
+        assert_eq!(e[2].countries[0].code, "JO");
+    }
+
+    #[test]
+    fn title_case_headline_is_not_a_name() {
+        let e = extractor().extract(
+            Some("Zelensky Meets Trump"),
+            &paras(&[
+                "Mr Trump met Mr Zelensky.",
+                "Donald Trump and Volodymyr Zelensky spoke.",
+            ]),
+        );
+        assert_eq!(e[0].persons, ["Donald Trump", "Volodymyr Zelensky"]);
+    }
+
+    #[test]
+    fn hyphenated_given_name_counts_as_given() {
+        assert_eq!(
+            persons("It was Jean-Baptiste Lemoyne."),
+            ["Jean-Baptiste Lemoyne"]
+        );
     }
 }

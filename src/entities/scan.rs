@@ -32,6 +32,10 @@ pub(crate) struct Scan {
     pub georgia_is_state: bool,
     /// The country Georgia came only from the bare word "Georgia" (no Tbilisi, Georgian).
     pub georgia_bare: Option<u16>,
+    /// Countries named here only by a word that is also a given name ("Jordan"), with
+    /// that word lower-cased: if the article has a person of that first name ("Jordan
+    /// Henderson"), the word is that person, not the country.
+    pub given_name_countries: Vec<(u16, String)>,
 }
 
 const COV_COUNTRY: u8 = 1;
@@ -251,6 +255,26 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             out.countries.push(idx);
         }
     }
+    for (h, k) in hits.iter().zip(keep.iter()) {
+        let Some((idx, kind)) = lex.phrases[h.phrase].country else {
+            continue;
+        };
+        if !*k || kind == AliasKind::Demonym || h.last != h.first + 1 {
+            continue;
+        }
+        if words[h.first] & word::GIVEN == 0 {
+            continue;
+        }
+        let other = hits.iter().zip(keep.iter()).any(|(o, ok)| {
+            *ok && o.first != h.first
+                && lex.phrases[o.phrase].country.map(|c| c.0) == Some(idx)
+                && (o.last != o.first + 1 || words[o.first] & word::GIVEN == 0)
+        });
+        if !other {
+            let w = toks[h.first].text(t).to_ascii_lowercase();
+            out.given_name_countries.push((idx, w));
+        }
+    }
     let bare_georgia = |h: &Hit| toks[h.first].text(t) == "Georgia" && h.last == h.first + 1;
     let ge = hits
         .iter()
@@ -369,6 +393,31 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     out
 }
 
+/// Words that may follow a name after "said": "said Murray on Monday".
+const AFTER_SPEECH_NAME: &[&str] = &[
+    "on",
+    "in",
+    "at",
+    "after",
+    "before",
+    "during",
+    "yesterday",
+    "today",
+    "tonight",
+    "last",
+    "this",
+    "when",
+    "while",
+    "as",
+    "adding",
+    "and",
+    "but",
+    "who",
+    "whose",
+    "of",
+    "from",
+];
+
 fn word_of(lex: &Lexicon, tk: &Token, t: &str) -> u16 {
     lex.word(tk.text(t))
 }
@@ -376,7 +425,9 @@ fn word_of(lex: &Lexicon, tk: &Token, t: &str) -> u16 {
 /// Cuts an overlong run at given names ("Saul Bellow Milan Kundera"); a run of more
 /// than four words with no given name inside (a Title Case heading) is dropped.
 fn split_long(words: &[u16], s: usize, e: usize) -> Vec<(usize, usize)> {
-    if e - s <= 4 {
+    // Particles do not count: "Luiz Inacio Lula da Silva" is one name.
+    let names = (s..e).filter(|&k| words[k] & word::PARTICLE == 0).count();
+    if names <= 4 {
         return vec![(s, e)];
     }
     let mut out = Vec::new();
@@ -460,7 +511,12 @@ fn evaluate(
             });
             strong = titled;
         }
-        if !strong && pw & word::SPEECH != 0 && !prev.is(flag::CAP) {
+        // "said Murray." / "said Murray on Monday", but not "said Northwind would".
+        let ends_clause = e >= n
+            || toks[e].gap != 0
+            || toks[e].is(flag::CAP)
+            || AFTER_SPEECH_NAME.contains(&toks[e].text(t));
+        if !strong && pw & word::SPEECH != 0 && !prev.is(flag::CAP) && ends_clause {
             strong = true;
         }
     }
@@ -471,7 +527,7 @@ fn evaluate(
     // "X said": a single sentence-initial word before "said" is as often "Analysts" or a
     // company as a person, so it must be resolved to a full name elsewhere.
     if e < n
-        && toks[e].gap & !gap::COMMA == 0
+        && (toks[e].gap == 0 || (toks[e].gap == gap::COMMA && len >= 2))
         && words[e] & word::SPEECH != 0
         && !toks[e].is(flag::CAP)
         && (len >= 2 || !toks[s].is(flag::SENT_START))
@@ -491,7 +547,9 @@ fn evaluate(
     if len >= 2 && e < n && toks[e].gap & gap::OPEN != 0 && cover[e] & COV_COUNTRY != 0 {
         strong = true;
     }
-    let weak = len >= 2 && !toks[s].is(flag::SENT_START);
+    // Needs confirming by the article (see `Extractor::extract`), so a sentence opener
+    // ("Giorgi Kapanadze, the director, said") can be one too.
+    let weak = len >= 2;
     let words_out = display(folded, toks, s, e);
     let keys = toks[s..e]
         .iter()
