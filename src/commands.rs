@@ -304,20 +304,15 @@ fn run_facet(dir: &std::path::Path, facet: &str, args: cli::FacetArgs) -> Result
     for n in &prepared.notices {
         eprintln!("newsdex: {n}");
     }
-    let total_hits = engine
-        .searcher()
-        .search(&*prepared.query, &tantivy::collector::Count)?;
+    let total_hits = prepared.query.count(engine.searcher())?;
     let counts = engine.facet_counts(&*prepared.query, args.limit)?;
+    let plain = |v: newsdex::search::FacetCount| FacetValue {
+        value: v.value,
+        name: None,
+        count: v.count,
+    };
     let values: Vec<FacetValue> = match facet {
-        "person" => counts
-            .person
-            .into_iter()
-            .map(|v| FacetValue {
-                value: v.value,
-                name: None,
-                count: v.count,
-            })
-            .collect(),
+        "person" => counts.person.into_iter().map(plain).collect(),
         "country" => counts
             .country
             .into_iter()
@@ -327,15 +322,7 @@ fn run_facet(dir: &std::path::Path, facet: &str, args: cli::FacetArgs) -> Result
                 count: v.count,
             })
             .collect(),
-        _ => counts
-            .org
-            .into_iter()
-            .map(|v| FacetValue {
-                value: v.value,
-                name: None,
-                count: v.count,
-            })
-            .collect(),
+        _ => counts.org.into_iter().map(plain).collect(),
     };
     let found = !values.is_empty();
     let label = match facet {
