@@ -460,15 +460,20 @@ impl Engine {
         let docs = self
             .searcher
             .search(query, &TopDocs::with_limit(pool).order_by_score())?;
+        // The paragraph-number column, opened once per segment.
+        let mut paras: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
         let mut boosted: Vec<RankedDoc> = docs
             .into_iter()
             .map(|(score, addr)| {
-                let para = self
-                    .searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .u64("para")
-                    .ok()
+                let column = paras.entry(addr.segment_ord).or_insert_with(|| {
+                    self.searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("para")
+                        .ok()
+                });
+                let para = column
+                    .as_ref()
                     .and_then(|c| c.first(addr.doc_id))
                     .unwrap_or(0);
                 (score * lead_boost(para), addr, None)
