@@ -508,10 +508,15 @@ mod tests {
     #[test]
     fn speech_verbs_mark_persons() {
         assert_eq!(persons("\"We will win,\" said Quarshie."), ["Quarshie"]);
+        // One word before the verb is a person when the article names them in full.
         assert_eq!(
-            persons("Later, Ekwueme told reporters it was over."),
-            ["Ekwueme"]
+            persons(
+                "Minister Ngozi Ekwueme spoke first. Later, Ekwueme told reporters it was over."
+            ),
+            ["Ngozi Ekwueme"]
         );
+        // Alone it is as often a company.
+        assert!(persons("Sales rose in March, Nintendo said.").is_empty());
         // A sentence-initial word before "said" is as often a noun or a company.
         assert!(persons("Analysts said prices would rise. Vexcorp said so too.").is_empty());
     }

@@ -624,13 +624,14 @@ fn evaluate(
     if s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
         strong = true;
     }
-    // "X said": a single sentence-initial word before "said" is as often "Analysts" or a
-    // company as a person, so it must be resolved to a full name elsewhere.
-    if e < n
-        && (toks[e].gap == 0 || (toks[e].gap == gap::COMMA && len >= 2))
+    // "X Y said". One word before "said" is as often "Analysts" or a company ("…,
+    // Nintendo said") as a surname: alone it must be resolved to a full name elsewhere
+    // in the article.
+    if len >= 2
+        && e < n
+        && (toks[e].gap == 0 || toks[e].gap == gap::COMMA)
         && words[e] & word::SPEECH != 0
         && !toks[e].is(flag::CAP)
-        && (len >= 2 || !toks[s].is(flag::SENT_START))
     {
         strong = true;
     }
