@@ -40,37 +40,17 @@ const CONTENT: &[&str] = &[
     "pre",
 ];
 
-/// Elements that end one paragraph and start another (for the fallback without `<p>`s).
-const BLOCK: &[&str] = &[
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "blockquote",
-    "figcaption",
-    "dd",
-    "dt",
-    "pre",
-    "div",
-    "section",
-    "article",
-    "main",
-    "ul",
-    "ol",
-    "dl",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "figure",
-    "hr",
-    "address",
-    "body",
+/// Elements besides [`CONTENT`] that end one paragraph and start another (for the
+/// fallback without `<p>`s).
+const BLOCK_ONLY: &[&str] = &[
+    "dt", "div", "section", "article", "main", "ul", "ol", "dl", "table", "tr", "td", "th",
+    "figure", "hr", "address", "body",
 ];
+
+/// Whether an element ends one paragraph and starts another.
+fn is_block(name: &str) -> bool {
+    CONTENT.contains(&name) || BLOCK_ONLY.contains(&name)
+}
 
 /// Stands for `<br>` inside a paragraph until whitespace is collapsed (a private-use
 /// character, removed from the page's own text first).
@@ -462,7 +442,7 @@ fn walk(container: ElementRef<'_>, title: Option<&str>, content_only: bool) -> S
                         let name = e.name();
                         if name == "br" {
                             cur.push(BR);
-                        } else if BLOCK.contains(&name) {
+                        } else if is_block(name) {
                             flush(&mut cur, &mut heading, &mut out);
                             heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
                         } else if matches!(name, "img" | "input") {
@@ -483,7 +463,7 @@ fn walk(container: ElementRef<'_>, title: Option<&str>, content_only: bool) -> S
                     continue;
                 }
                 if let Some(name) = element_name(&node) {
-                    if BLOCK.contains(&name) {
+                    if is_block(name) {
                         flush(&mut cur, &mut heading, &mut out);
                     }
                     if CONTENT.contains(&name) {
