@@ -9,11 +9,12 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use std::time::Instant;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, TantivyDocument, Value};
-use tantivy::{DocAddress, Index, Searcher, Term};
+use tantivy::{DocAddress, DocId, Index, Searcher, Term};
 
 /// A query the user got wrong, with the byte position it goes wrong at.
 #[derive(Debug, thiserror::Error)]
@@ -194,8 +195,84 @@ pub struct Engine {
     index: Index,
     fields: Fields,
     searcher: Searcher,
-    /// String columns opened so far, by segment and field name.
-    str_columns: std::cell::RefCell<HashMap<(u32, String), Option<tantivy::columnar::StrColumn>>>,
+    /// Columns opened so far, by segment.
+    columns: std::cell::RefCell<HashMap<u32, std::rc::Rc<SegmentColumns>>>,
+}
+
+/// The columns a hit is displayed from, for one segment. Everything but the paragraph's
+/// text (and the rare source or author) lives in columns: headline, id and entities
+/// repeat across an article, and a column is read without decompressing a store block.
+struct SegmentColumns {
+    id: Option<StrColumn>,
+    title: Option<StrColumn>,
+    kind: Option<StrColumn>,
+    person: Option<StrColumn>,
+    country: Option<StrColumn>,
+    org: Option<StrColumn>,
+    para: Option<tantivy::columnar::Column<u64>>,
+    date: Option<tantivy::columnar::Column<tantivy::DateTime>>,
+}
+
+impl SegmentColumns {
+    fn open(seg: &tantivy::SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let fast = seg.fast_fields();
+        Ok(SegmentColumns {
+            id: fast.str("id")?,
+            title: fast.str("title")?,
+            kind: fast.str("kind")?,
+            person: fast.str("person")?,
+            country: fast.str("country")?,
+            org: fast.str("org")?,
+            para: fast.u64("para").ok(),
+            date: fast.date("date").ok(),
+        })
+    }
+}
+
+/// The first value of a string column for a document.
+fn first_str(col: &Option<StrColumn>, doc: DocId) -> Result<Option<String>, QueryError> {
+    let Some(col) = col else {
+        return Ok(None);
+    };
+    let Some(ord) = col.term_ords(doc).next() else {
+        return Ok(None);
+    };
+    let mut s = String::new();
+    col.ord_to_str(ord, &mut s)
+        .map_err(tantivy::TantivyError::from)?;
+    Ok(Some(s))
+}
+
+/// The leaves of a facet column for a document (`Tony Blair` of `/person/Tony Blair`),
+/// in the column's (alphabetical) order.
+fn facet_leaves(col: &Option<StrColumn>, doc: DocId) -> Result<Vec<String>, QueryError> {
+    let Some(col) = col else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut s = String::new();
+    for ord in col.term_ords(doc) {
+        col.ord_to_str(ord, &mut s)
+            .map_err(tantivy::TantivyError::from)?;
+        // Facets are encoded with a NUL between path segments.
+        if let Some((_, leaf)) = s.rsplit_once('\0')
+            && !leaf.is_empty()
+        {
+            out.push(leaf.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Orders names by where the text first mentions them (the full name, else its last
+/// word); names not found keep their order, after the others.
+fn by_mention(mut names: Vec<String>, text: &str) -> Vec<String> {
+    names.sort_by_cached_key(|n| {
+        text.find(n.as_str())
+            .or_else(|| n.rsplit(' ').next().and_then(|w| text.find(w)))
+            .unwrap_or(usize::MAX)
+    });
+    names
 }
 
 /// Entity filter fields that can also be written in the query (`person:macron`).
@@ -212,7 +289,7 @@ impl Engine {
             index,
             fields,
             searcher,
-            str_columns: Default::default(),
+            columns: Default::default(),
         })
     }
 
@@ -244,13 +321,10 @@ impl Engine {
             // taken out here and searched as prefixes of the indexed terms.
             let (rest, prefixes) = split_prefixes(&text_query);
             if !rest.trim().is_empty() {
-                let mut parser =
-                    QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
+                // `body` holds the headline and the paragraph: the headline helps a
+                // paragraph match, and counts as a few words more of it.
+                let mut parser = QueryParser::for_index(&self.index, vec![self.fields.body]);
                 parser.set_conjunction_by_default();
-                // The headline is on every paragraph of its article: it helps a paragraph match
-                // (`Blair Iraq` when only the headline says Blair), but weighs less than
-                // the paragraph's own words so that one article does not fill the page.
-                parser.set_field_boost(self.fields.title, 0.6);
                 let q = parser
                     .parse_query(&rest)
                     .map_err(|e| parser_error(&rest, e))?;
@@ -483,8 +557,8 @@ impl Engine {
         Ok(boosted.into_iter().skip(offset).take(limit).collect())
     }
 
-    /// Matches indexed terms that start with the prefix, in title and body (or the
-    /// field named). Terms are stems, so the prefix's own stem is accepted as well:
+    /// Matches indexed terms that start with the prefix, in `body` (headline and
+    /// paragraph) or in `title` when the clause names it. Terms are stems, so the prefix's own stem is accepted as well:
     /// `reassuranc*` still finds `reassurance` (indexed as `reassur`).
     fn prefix_query(&self, p: &Prefix) -> Result<Box<dyn Query>, QueryError> {
         let stem = analyse(&p.text).pop().unwrap_or_else(|| p.text.clone());
@@ -498,31 +572,18 @@ impl Engine {
                 pattern.extend(&chars[..cut]);
             }
         }
-        let fields = match p.field.as_deref() {
-            Some("title") => vec![self.fields.title],
-            Some("body") => vec![self.fields.body],
-            _ => vec![self.fields.title, self.fields.body],
+        let field = match p.field.as_deref() {
+            Some("title") => self.fields.title,
+            _ => self.fields.body,
         };
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for field in fields {
-            let q = tantivy::query::RegexQuery::from_pattern(&pattern, field)?;
-            any.push((Occur::Should, Box::new(q)));
-        }
-        Ok(Box::new(BooleanQuery::new(any)))
+        Ok(Box::new(tantivy::query::RegexQuery::from_pattern(
+            &pattern, field,
+        )?))
     }
 
     fn article_id_of(&self, addr: DocAddress) -> Result<String, QueryError> {
-        let seg = self.searcher.segment_reader(addr.segment_ord);
-        let col = seg
-            .fast_fields()
-            .str("id")?
-            .ok_or_else(|| QueryError::Invalid("index has no id column".into()))?;
-        let mut s = String::new();
-        if let Some(ord) = col.term_ords(addr.doc_id).next() {
-            col.ord_to_str(ord, &mut s)
-                .map_err(tantivy::TantivyError::from)?;
-        }
-        Ok(s)
+        let cols = self.columns(addr.segment_ord)?;
+        Ok(first_str(&cols.id, addr.doc_id)?.unwrap_or_default())
     }
 
     /// Matches without a text query: newest articles first, then by article, then by
@@ -570,30 +631,16 @@ impl Engine {
             .collect())
     }
 
-    /// A string fast field of one document (id, title and source live there, not in the
-    /// doc store: they repeat on every paragraph of an article). Columns are opened once
-    /// per segment and field.
-    fn fast_text(&self, addr: DocAddress, field: &str) -> Result<Option<String>, QueryError> {
-        let key = (addr.segment_ord, field.to_string());
-        let mut columns = self.str_columns.borrow_mut();
-        let col = match columns.get(&key) {
-            Some(col) => col,
-            None => {
-                let seg = self.searcher.segment_reader(addr.segment_ord);
-                let col = seg.fast_fields().str(field)?;
-                columns.entry(key.clone()).or_insert(col)
-            }
-        };
-        let Some(col) = col else {
-            return Ok(None);
-        };
-        let Some(ord) = col.term_ords(addr.doc_id).next() else {
-            return Ok(None);
-        };
-        let mut s = String::new();
-        col.ord_to_str(ord, &mut s)
-            .map_err(tantivy::TantivyError::from)?;
-        Ok(Some(s))
+    /// The display columns of a segment, opened on first use.
+    fn columns(&self, segment_ord: u32) -> Result<std::rc::Rc<SegmentColumns>, QueryError> {
+        if let Some(cols) = self.columns.borrow().get(&segment_ord) {
+            return Ok(cols.clone());
+        }
+        let cols = std::rc::Rc::new(SegmentColumns::open(
+            self.searcher.segment_reader(segment_ord),
+        )?);
+        self.columns.borrow_mut().insert(segment_ord, cols.clone());
+        Ok(cols)
     }
 
     fn hit_from_doc(
@@ -604,47 +651,42 @@ impl Engine {
         snippet_bytes: usize,
     ) -> Result<Hit, QueryError> {
         let f = &self.fields;
+        let cols = self.columns(addr.segment_ord)?;
+        let d = addr.doc_id;
         let text_of = |field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
-        let facet_leaves = |field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_facet())
-                .filter_map(|enc| Facet::from_encoded(enc.as_bytes().to_vec()).ok())
-                .filter_map(|facet| facet.to_path().get(1).map(|s| s.to_string()))
-                .collect()
-        };
-        let text = text_of(f.body).unwrap_or_default();
+        let text = text_of(f.text).unwrap_or_default();
         let snippet = hl.snippet(&text, snippet_bytes);
-        let article_id = self.fast_text(addr, "id")?.unwrap_or_default();
+        let article_id = first_str(&cols.id, d)?.unwrap_or_default();
+        let persons = by_mention(facet_leaves(&cols.person, d)?, &text);
+        let orgs = by_mention(facet_leaves(&cols.org, d)?, &text);
         Ok(Hit {
             rank: 0,
             score: 0.0,
             article_id: article_id.clone(),
-            title: self.fast_text(addr, "title")?,
-            para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0) as u32,
-            kind: text_of(f.kind).unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
+            title: first_str(&cols.title, d)?,
+            para: cols.para.as_ref().and_then(|c| c.first(d)).unwrap_or(0) as u32,
+            kind: first_str(&cols.kind, d)?
+                .unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
             source: match text_of(f.source) {
                 Some(source) => source,
                 None => article_id.clone(),
             },
-            date: doc
-                .get_first(f.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| {
-                    chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0)
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                }),
+            date: cols.date.as_ref().and_then(|c| c.first(d)).and_then(|d| {
+                chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+            }),
             text,
             snippet,
-            persons: facet_leaves(f.person),
-            countries: facet_leaves(f.country)
+            persons,
+            countries: facet_leaves(&cols.country, d)?
                 .iter()
                 .map(|c| CountryRef::from_code(c))
                 .collect(),
-            orgs: facet_leaves(f.org),
+            orgs,
             article_hits: None,
         })
     }
@@ -1045,6 +1087,9 @@ fn parser_error(query: &str, e: QueryParserError) -> QueryError {
                 .to_string()
         }
         QueryParserError::FieldDoesNotExist(f) => format!("unknown field '{f}'"),
+        QueryParserError::FieldDoesNotHavePositionsIndexed(f) => format!(
+            "{f}: takes words, not phrases; search the phrase without {f}: (headlines are searched too)"
+        ),
         other => other.to_string(),
     };
     let _ = query;

@@ -129,19 +129,39 @@ fn collapse_ws(s: &str) -> String {
     out
 }
 
+/// Appends `s` with every run of whitespace as one space. Text is copied in runs: a
+/// single space between words needs no change, and this sees every byte of every article.
 fn push_collapsed(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut last_space = out.ends_with(' ');
-    for c in s.chars() {
-        if c.is_whitespace() {
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = match b {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => (true, 1),
+            // Lead bytes of the non-ASCII whitespace characters (U+0085, U+00A0,
+            // U+1680, U+2000–U+205F, U+3000).
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = s[i..].chars().next().unwrap_or_default();
+                (c.is_whitespace(), c.len_utf8())
+            }
+            _ => (false, 1),
+        };
+        if !space {
+            last_space = false;
+        } else if b == b' ' && !last_space {
+            last_space = true;
+        } else {
+            out.push_str(&s[start..i]);
             if !last_space {
                 out.push(' ');
             }
             last_space = true;
-        } else {
-            out.push(c);
-            last_space = false;
+            start = i + len;
         }
+        i += len;
     }
+    out.push_str(&s[start..]);
 }
 
 /// The text of a Markdown ATX heading (`## Text`), or None.

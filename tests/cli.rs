@@ -165,6 +165,42 @@ fn unknown_field_is_a_query_error() {
 }
 
 #[test]
+fn title_field_matches_headline_words_only() {
+    let (_tmp, index) = indexed();
+    // `strike` is in one headline; `workers` is in the same article's headline and text.
+    let (v, code) = search_json(&index, &["title:strike"]);
+    assert_eq!(code, 0);
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for h in hits {
+        assert_eq!(h["article_id"], "news/harbour-strike.txt", "{h}");
+    }
+    // Every paragraph of that article carries its headline.
+    assert_eq!(
+        v["total_hits"],
+        stats_paragraphs_of(&index, "news/harbour-strike.txt")
+    );
+    // `ferry` is in a headline and text, but not in this one.
+    let (_, code) = search_json(&index, &["title:strike ferry"]);
+    assert_eq!(code, 1);
+    // A phrase needs positions, which only plain words have: one clear sentence.
+    newsdex(&index)
+        .args(["search", "title:\"dock workers\""])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("takes words, not phrases"));
+}
+
+fn stats_paragraphs_of(index: &Path, id: &str) -> usize {
+    let out = newsdex(index)
+        .args(["show", id, "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["paragraphs"].as_array().unwrap().len()
+}
+
+#[test]
 fn reindexing_the_same_input_adds_nothing() {
     let (_tmp, index) = indexed();
     let before = stats(&index);

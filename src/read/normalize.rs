@@ -8,25 +8,7 @@
 /// other than tab, trims line ends, collapses runs of blank lines into one and trims blank
 /// lines at both ends. Lines are not joined.
 pub fn normalize_body(text: &str) -> String {
-    let mut cleaned = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                cleaned.push('\n');
-            }
-            '\u{2028}' | '\u{85}' => cleaned.push('\n'),
-            '\u{2029}' | '\u{0C}' => cleaned.push_str("\n\n"),
-            '\n' | '\t' => cleaned.push(c),
-            '\u{FEFF}' => {}
-            c if c.is_control() => {}
-            c => cleaned.push(c),
-        }
-    }
-
+    let cleaned = clean_characters(text);
     let mut out = String::with_capacity(cleaned.len());
     let mut pending_blank = false;
     for line in cleaned.split('\n') {
@@ -45,6 +27,49 @@ pub fn normalize_body(text: &str) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// The character pass of [`normalize_body`]. Text is copied in runs between the few
+/// bytes that can start a character to change (ASCII controls, and the lead bytes of
+/// C1 controls, U+2028/U+2029 and the BOM): this pass sees every byte of every article.
+fn clean_characters(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut cleaned = String::with_capacity(text.len());
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let suspect =
+            (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7F | 0xC2 | 0xE2 | 0xEF);
+        if !suspect {
+            i += 1;
+            continue;
+        }
+        // `i` is on a character boundary: suspects are ASCII or UTF-8 lead bytes.
+        let c = text[i..].chars().next().unwrap_or_default();
+        let mut len = c.len_utf8();
+        let replacement = match c {
+            '\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    len += 1;
+                }
+                "\n"
+            }
+            '\u{2028}' | '\u{85}' => "\n",
+            '\u{2029}' | '\u{0C}' => "\n\n",
+            '\u{FEFF}' => "",
+            c if c.is_control() => "",
+            _ => {
+                i += len;
+                continue;
+            }
+        };
+        cleaned.push_str(&text[start..i]);
+        cleaned.push_str(replacement);
+        i += len;
+        start = i;
+    }
+    cleaned.push_str(&text[start..]);
+    cleaned
 }
 
 /// For record bodies (JSON, CSV): when the text has no blank line at all, each line is
