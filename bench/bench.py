@@ -360,8 +360,18 @@ def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     return r
 
 
-def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Query]):
-    idx = scratch / "idx" / f"tantivy-x{corpus.scale}"
+# tantivy-cli runs twice: with its own defaults (1 indexing thread, 1 GB), which is how
+# a user runs it and what the reference figure (~11.5 MB/s at 50x) was measured
+# with; and with newsdex's threads and writer memory, for the like-for-like comparison.
+TANTIVY_DEFAULT = "tantivy-cli"
+TANTIVY_EQUAL = "tantivy-cli -t"
+
+
+def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Query],
+                  equal_settings: bool):
+    name = TANTIVY_EQUAL + f" {THREADS}" if equal_settings else TANTIVY_DEFAULT
+    idx = scratch / "idx" / (f"tantivy-t{THREADS}-x{corpus.scale}" if equal_settings
+                             else f"tantivy-x{corpus.scale}")
     shutil.rmtree(idx, ignore_errors=True)
     idx.parent.mkdir(parents=True, exist_ok=True)
     logs = scratch / "logs"
@@ -372,21 +382,18 @@ def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Qu
         stderr=subprocess.DEVNULL,
     )
     if new.returncode != 0:
-        return ToolResult("tantivy-cli", Measured(False, 0, 0, "tantivy new failed"))
+        return ToolResult(name, Measured(False, 0, 0, "tantivy new failed"))
     warm(corpus.tantivy_json)
-    log(f"tantivy-cli index x{corpus.scale}")
-    # The same threads and writer memory as newsdex (tantivy-cli's own defaults are
-    # 1 thread and 1 GB).
-    m = run_measured(
-        [
-            str(tantivy), "index", "-i", str(idx), "-f", str(corpus.tantivy_json),
-            "-t", str(THREADS), "-m", str(WRITER_MEMORY_MB << 20),
-        ],
-        logs / f"tantivy-index-x{corpus.scale}.log",
-    )
+    log(f"{name} index x{corpus.scale}")
+    cmd = [str(tantivy), "index", "-i", str(idx), "-f", str(corpus.tantivy_json)]
+    if equal_settings:
+        cmd += ["-t", str(THREADS), "-m", str(WRITER_MEMORY_MB << 20)]
+    m = run_measured(cmd, logs / f"{idx.name}-index.log")
     if not m.ok:
-        return ToolResult("tantivy-cli", m)
-    r = ToolResult("tantivy-cli", m, du_bytes(idx))
+        return ToolResult(name, m)
+    r = ToolResult(name, m, du_bytes(idx))
+    if equal_settings:
+        return r  # the same index as the other run: searched once, there
     r.cmds = [[str(tantivy), "search", "-i", str(idx), "-q", q.tantivy()] for q in queries]
     # tantivy-cli prints one line per matching document.
     for cmd in r.cmds:
@@ -595,8 +602,12 @@ def targets(reports: list[ScaleReport]) -> list[str]:
     def spd(r: ScaleReport, peer: str) -> float | None:
         return ratio(r.p(r.tool(peer), 50), r.p(r.tool("newsdex"), 50))
 
-    row("index MB/s ≥ 1.0× tantivy-cli",
-        lambda r: chk(ratio(r.mbps(r.tool("newsdex")), r.mbps(r.tool("tantivy-cli"))), lo=1.0))
+    row("index MB/s ≥ 1.0× tantivy-cli (its defaults: 1 thread, 1 GB)",
+        lambda r: chk(ratio(r.mbps(r.tool("newsdex")), r.mbps(r.tool(TANTIVY_DEFAULT))), lo=1.0))
+    if THREADS > 1:
+        eq = f"{TANTIVY_EQUAL} {THREADS}"
+        row(f"index MB/s ≥ 1.0× {eq} (newsdex's threads and memory)",
+            lambda r: chk(ratio(r.mbps(r.tool("newsdex")), r.mbps(r.tool(eq))), lo=1.0))
     row("index MB/s ≥ 1.5× sqlite3 FTS5",
         lambda r: chk(ratio(r.mbps(r.tool("newsdex")), r.mbps(r.tool("sqlite3 FTS5"))), lo=1.5))
     row("search p50 ≤ 5 ms", lambda r: chk(r.p(r.tool("newsdex"), 50), hi=5.0))
@@ -702,7 +713,9 @@ def main() -> int:
             log(f"could not build paragraph inputs: {e}")
         tools.append(bench_newsdex(a.newsdex, a.scratch, corpus, queries, a.runs))
         if a.tantivy and corpus.tantivy_json:
-            tools.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries))
+            tools.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries, False))
+            if THREADS > 1:
+                tools.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries, True))
         if a.sqlite and corpus.sqlite_csv:
             tools.append(bench_sqlite(a.sqlite, a.scratch, corpus, queries))
         if a.rg:

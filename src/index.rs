@@ -515,20 +515,83 @@ pub fn run(
     // Whole articles only were added, so even an interrupted run commits a consistent
     // state; the next run skips what is already in.
     writer.commit()?;
-    // Every search opens every segment: one segment answers a whole-process query about
-    // a third faster at 500,000 paragraphs, and merging costs about a tenth of a fresh
-    // build. A run that leaves more than two segments is merged into one.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 2 && !summary.interrupted {
-        // Everything is committed already: a failed merge costs speed, not data.
-        if let Err(e) = writer.merge(&segments).wait() {
-            progress.problem(&format!("could not merge the index segments ({e})"), true);
-        }
+    if !summary.interrupted {
+        merge_small_segments(&index, &mut writer, dir, opts.memory_bytes as u64, progress)?;
     }
     writer.wait_merging_threads()?;
     progress.finish();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Segments an index keeps before the smallest are merged.
+///
+/// Every search visits every segment: eight segments cost a query about a tenth more
+/// work than one, while merging everything after each run would rewrite the whole
+/// archive each time and map all of it into memory.
+const MAX_SEGMENTS: usize = 8;
+
+/// Merges the smallest segments while there are more than [`MAX_SEGMENTS`]: each merge
+/// takes as many of the smallest as fit in `budget` bytes (at least two), so that a merge
+/// never maps more than the writer's memory budget of segment data. Independent merges run
+/// in parallel. Everything is committed already: a failed merge costs speed, not data.
+fn merge_small_segments(
+    index: &Index,
+    writer: &mut IndexWriter,
+    dir: &Path,
+    budget: u64,
+    progress: &dyn Progress,
+) -> Result<(), IndexError> {
+    let sizes: Vec<(tantivy::index::SegmentId, u64)> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|meta| {
+            use tantivy::index::SegmentComponent as C;
+            let bytes = [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields]
+                .into_iter()
+                .filter_map(|c| std::fs::metadata(dir.join(meta.relative_path(c))).ok())
+                .map(|m| m.len())
+                .sum();
+            (meta.id(), bytes)
+        })
+        .collect();
+    let merges: Vec<_> = plan_merges(sizes, budget, MAX_SEGMENTS)
+        .iter()
+        .map(|group| writer.merge(group))
+        .collect();
+    for merge in merges {
+        if let Err(e) = merge.wait() {
+            progress.problem(&format!("could not merge index segments ({e})"), true);
+        }
+    }
+    Ok(())
+}
+
+/// Groups of segments to merge (see [`merge_small_segments`]), from `(id, bytes)` pairs;
+/// none when there are `max` segments or fewer.
+fn plan_merges<T: Clone>(mut segments: Vec<(T, u64)>, budget: u64, max: usize) -> Vec<Vec<T>> {
+    segments.sort_by_key(|s| s.1);
+    let mut count = segments.len();
+    let mut groups = Vec::new();
+    let mut rest = segments.as_slice();
+    while count > max && rest.len() >= 2 {
+        // The smallest segments that fit the budget, but no more than needed to get
+        // down to `max`.
+        let mut take = 2;
+        let mut bytes = rest[0].1 + rest[1].1;
+        while take < rest.len() && count - (take - 1) > max && bytes + rest[take].1 <= budget {
+            bytes += rest[take].1;
+            take += 1;
+        }
+        if bytes > budget {
+            // Larger segments come from larger budgets: a bigger --memory merges them.
+            break;
+        }
+        groups.push(rest[..take].iter().map(|s| s.0.clone()).collect());
+        count -= take - 1;
+        rest = &rest[take..];
+    }
+    groups
 }
 
 /// The root folder name of a source (`bbc` for `bbc/politics/x.txt`).
@@ -643,4 +706,50 @@ pub fn delete(dir: &Path, ids: &[String]) -> Result<Vec<String>, IndexError> {
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sizes(mb: &[u64]) -> Vec<(usize, u64)> {
+        mb.iter().map(|m| m << 20).enumerate().collect()
+    }
+
+    #[test]
+    fn few_segments_are_left_alone() {
+        assert!(plan_merges(sizes(&[30, 30, 30, 30, 30, 30, 30, 30]), 256 << 20, 8).is_empty());
+        assert!(plan_merges(sizes(&[]), 256 << 20, 8).is_empty());
+    }
+
+    #[test]
+    fn the_smallest_are_merged_down_to_the_limit() {
+        // Ten segments, limit 8: the three smallest become one.
+        let plan = plan_merges(sizes(&[30, 5, 30, 30, 1, 30, 30, 30, 2, 30]), 256 << 20, 8);
+        assert_eq!(plan, vec![vec![4, 8, 1]]);
+    }
+
+    #[test]
+    fn a_merge_never_maps_more_than_the_budget() {
+        // Twenty 50 MB segments and a 120 MB budget: pairs only, smallest first.
+        let plan = plan_merges(sizes(&[50; 20]), 120 << 20, 8);
+        assert!(plan.iter().all(|g| g.len() == 2), "{plan:?}");
+        let merged: usize = plan.iter().map(|g| g.len() - 1).sum();
+        assert_eq!(20 - merged, 10, "ten pairs leave ten segments: {plan:?}");
+        // Segments each larger than half the budget are never merged.
+        assert!(plan_merges(sizes(&[200; 12]), 256 << 20, 8).is_empty());
+    }
+
+    #[test]
+    fn many_small_segments_are_merged_in_budget_sized_groups() {
+        let plan = plan_merges(sizes(&[10; 40]), 100 << 20, 8);
+        assert!(plan.iter().all(|g| g.len() <= 10), "{plan:?}");
+        let left = 40 - plan.iter().map(|g| g.len() - 1).sum::<usize>();
+        assert_eq!(left, 8, "{plan:?}");
+        // Every segment is in at most one merge.
+        let mut all: Vec<usize> = plan.concat();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), plan.iter().map(Vec::len).sum::<usize>());
+    }
 }

@@ -248,6 +248,36 @@ fn changed_article_is_replaced_not_duplicated() {
 }
 
 #[test]
+fn the_same_id_twice_in_one_run_keeps_the_last_version_only() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed.jsonl");
+    // The two versions of `a` usually travel in one batch to the writer: the
+    // replacement's delete must come after the first version's paragraphs.
+    std::fs::write(
+        &feed,
+        concat!(
+            r#"{"id": "a", "title": "Draft", "body": "The tram line opens in May.\n\nTickets go on sale."}"#,
+            "\n",
+            r#"{"id": "b", "title": "Other", "body": "The ferry sails at noon."}"#,
+            "\n",
+            r#"{"id": "a", "title": "Final", "body": "The tram line opens in June."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let index = tmp.path().join("index");
+    newsdex(&index).arg("index").arg(&feed).assert().success();
+    let (_, code) = search_json(&index, &["may"]);
+    assert_eq!(code, 1, "the first version of 'a' is gone");
+    let (v, _) = search_json(&index, &["tram"]);
+    assert_eq!(v["total_hits"], 1);
+    assert_eq!(v["hits"][0]["title"], "Final");
+    let s = stats(&index);
+    assert_eq!(s["articles"], 2);
+    assert_eq!(s["paragraphs"], 2);
+}
+
+#[test]
 fn quote_split_over_two_paragraphs_is_one_hit() {
     let (_tmp, index) = indexed();
     let (v, _) = search_json(&index, &["backlog"]);
