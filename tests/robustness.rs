@@ -264,3 +264,37 @@ fn a_small_memory_budget_still_indexes_everything() {
         .success();
     assert_eq!(stats(&index)["paragraphs"], 150);
 }
+
+#[test]
+fn segments_of_a_run_are_merged_to_one_per_thread_and_later_runs_too() {
+    let tmp = TempDir::new().unwrap();
+    let dir = archive(&tmp, 600);
+    let index = tmp.path().join("index");
+    // A commit every ~8 KB of text makes dozens of segments.
+    newsdex(&index)
+        .args(["index", "--threads", "2", "--commit-every", "0.008"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let s = stats(&index);
+    assert_eq!(s["paragraphs"], 1800);
+    assert!(s["segments"].as_u64().unwrap() <= 2, "{s}");
+    // A second run adds its own segments, merged again while they are small.
+    let more = tmp.path().join("more");
+    std::fs::create_dir_all(&more).unwrap();
+    for i in 0..5 {
+        std::fs::write(
+            more.join(format!("b{i}.txt")),
+            format!("Late report {i}\n\nThe lighthouse keeper of Ardmore wrote on day {i}.\n"),
+        )
+        .unwrap();
+    }
+    newsdex(&index)
+        .args(["index", "--threads", "2", "--commit-every", "0.008"])
+        .arg(&more)
+        .assert()
+        .success();
+    let s = stats(&index);
+    assert_eq!(s["paragraphs"], 1805);
+    assert!(s["segments"].as_u64().unwrap() <= 3, "{s}");
+}
