@@ -1,10 +1,11 @@
-//! Criterion micro-benchmarks of the pipeline stages: splitter, entity extractor and
-//! snippet generator.
+//! Criterion micro-benchmarks of the pipeline stages: splitter, entity extractor, text
+//! analyzer and snippet generator.
 //!
 //! `cargo bench --bench pipeline`. Self-contained: the article below is invented for this
 //! benchmark (no file under `../shared` is read), written in the style of the archives
 //! newsdex indexes: titles and roles, demonyms, capitals, organisations, a photo caption,
-//! a quotation broken over two blocks, hard-wrapped lines and one overlong paragraph.
+//! a quotation broken over two blocks, hard-wrapped lines and one overlong paragraph. The
+//! analyzer benchmark also reads the repository's own `examples/articles/*.txt`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use newsdex::entities::extractor;
@@ -97,6 +98,43 @@ fn bench_entities(c: &mut Criterion) {
     g.finish();
 }
 
+/// The repository's sample articles (`examples/articles/*.txt`), in name order.
+fn sample_articles() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/articles");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("examples/articles is in the repository")
+        .map(|e| e.expect("readable directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("readable sample article"))
+        .collect()
+}
+
+fn bench_analyzer(c: &mut Criterion) {
+    let texts = sample_articles();
+    let mut analyzer = schema::analyzer();
+    let count = |analyzer: &mut tantivy::tokenizer::TextAnalyzer| {
+        let mut n = 0u64;
+        for text in &texts {
+            let mut stream = analyzer.token_stream(black_box(text));
+            while stream.advance() {
+                n += 1;
+            }
+        }
+        n
+    };
+    let tokens = count(&mut analyzer);
+    let mut g = c.benchmark_group("analyzer");
+    // Per token: criterion reports elements/s, i.e. tokens per second. The analyzer is
+    // reused across iterations, as an indexing thread reuses its own (warm stem cache).
+    g.throughput(Throughput::Elements(tokens));
+    g.bench_function("sample_articles", |b| b.iter(|| count(&mut analyzer)));
+    g.finish();
+}
+
 fn bench_snippet(c: &mut Criterion) {
     // The longest paragraph: the worst case for windowing.
     let long = split_text(ARTICLE)
@@ -133,5 +171,11 @@ fn bench_snippet(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_split, bench_entities, bench_snippet);
+criterion_group!(
+    benches,
+    bench_split,
+    bench_entities,
+    bench_analyzer,
+    bench_snippet
+);
 criterion_main!(benches);

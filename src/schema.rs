@@ -12,8 +12,8 @@ use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 /// Name under which the text analyzer is registered on every index.
@@ -155,62 +155,166 @@ impl Fields {
 
 /// The analyzer for title and body; also used by the snippet highlighter so that
 /// highlights agree with what matched.
+///
+/// Gives exactly the tokens of tantivy's
+/// `SimpleTokenizer → RemoveLongFilter::limit(40) → LowerCaser → AsciiFoldingFilter`
+/// followed by English Snowball stemming, in one pass: see [`NewsTokenizer`].
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(CachedStemmer)
-        .build()
+    TextAnalyzer::from(NewsTokenizer::default())
 }
 
-/// English Snowball stemming (the same algorithm as tantivy's `Stemmer`) behind a cache.
+/// Tokens of this many bytes or more (as split, before lower-casing) are dropped, as
+/// tantivy's `RemoveLongFilter::limit(40)` does; they still take a position.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Entries kept in the stem cache before it is emptied, bounding its memory (a few MB).
+const STEM_CACHE_MAX: usize = 50_000;
+
+/// Lower-casing then ASCII folding of one token, by tantivy's own filters (their folding
+/// table is private): the slow path, for tokens that are not all ASCII.
+type FoldChain = <AsciiFoldingFilter as TokenFilter>::Tokenizer<
+    <LowerCaser as TokenFilter>::Tokenizer<RawTokenizer>,
+>;
+
+/// [`ASCII_CLASS`] entry of a byte that starts or continues a multi-byte character.
+const NON_ASCII: u8 = 0xFF;
+
+/// Per byte: an ASCII letter or digit as lower-cased, 0 for any other ASCII byte,
+/// [`NON_ASCII`] for the rest. Splitting and lower-casing in one look-up.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c >= 0x80 {
+            NON_ASCII
+        } else if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// A stem cache key: the lower-cased, folded token, zero-padded. A fixed-size key hashes
+/// and compares in five word steps, without a call; every ASCII token that is kept fits.
+#[derive(Clone, Copy)]
+struct StemKey {
+    bytes: [u8; MAX_TOKEN_BYTES],
+    len: u8,
+}
+
+impl StemKey {
+    const EMPTY: StemKey = StemKey {
+        bytes: [0; MAX_TOKEN_BYTES],
+        len: 0,
+    };
+
+    /// The key for `text`, if it fits.
+    fn of(text: &str) -> Option<StemKey> {
+        let mut key = StemKey::EMPTY;
+        key.bytes
+            .get_mut(..text.len())?
+            .copy_from_slice(text.as_bytes());
+        key.len = text.len() as u8;
+        Some(key)
+    }
+
+    #[inline]
+    fn words(&self) -> impl Iterator<Item = u64> + '_ {
+        self.bytes
+            .chunks_exact(8)
+            .map(|word| u64::from_ne_bytes(word.try_into().expect("8 bytes")))
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)])
+            .expect("a key is made from a string or from ASCII bytes")
+    }
+}
+
+impl PartialEq for StemKey {
+    #[inline]
+    fn eq(&self, other: &StemKey) -> bool {
+        // Branch-free. The zero padding makes the length redundant: no token has a NUL.
+        self.words()
+            .zip(other.words())
+            .fold(0, |diff, (a, b)| diff | (a ^ b))
+            == 0
+    }
+}
+
+impl Eq for StemKey {}
+
+impl std::hash::Hash for StemKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.words().for_each(|word| state.write_u64(word));
+    }
+}
+
+/// newsdex's text analysis as one tokenizer: splitting into runs of alphanumeric
+/// characters (`char::is_alphanumeric`, as tantivy's `SimpleTokenizer`), dropping tokens
+/// of [`MAX_TOKEN_BYTES`] or more, lower-casing, ASCII folding and English Snowball
+/// stemming (the same algorithm as tantivy's `Stemmer`) behind a cache.
+///
+/// The tantivy filter chain it replaces walked and copied every token once per stage.
+/// Here one scan over the bytes finds an all-ASCII token and lower-cases it into a
+/// fixed-size cache key, and the cached stem is the only copy. Tokens with other
+/// characters go through tantivy's `LowerCaser` and `AsciiFoldingFilter` themselves, so
+/// the two can never disagree.
 ///
 /// News repeats its vocabulary: a few thousand word forms make most of any archive, and
 /// stemming each occurrence afresh was a tenth of indexing time. Each analyzer clone
 /// (one per indexing thread) keeps its own cache, so there is no locking.
-#[derive(Clone, Copy)]
-pub struct CachedStemmer;
+#[derive(Clone)]
+pub struct NewsTokenizer {
+    token: Token,
+    cache: FxHashMap<StemKey, Box<str>>,
+    fold: FoldChain,
+}
 
-/// Entries kept before the cache is emptied, bounding its memory (a few MB).
-const STEM_CACHE_MAX: usize = 50_000;
-
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner: tokenizer,
+impl Default for NewsTokenizer {
+    fn default() -> NewsTokenizer {
+        NewsTokenizer {
+            token: Token::default(),
             cache: FxHashMap::default(),
+            fold: AsciiFoldingFilter.transform(LowerCaser.transform(RawTokenizer::default())),
         }
     }
 }
 
-/// The tokenizer [`CachedStemmer`] wraps around the rest of the chain.
-#[derive(Clone)]
-pub struct CachedStemmerFilter<T> {
-    inner: T,
-    cache: FxHashMap<String, String>,
-}
+impl Tokenizer for NewsTokenizer {
+    type TokenStream<'a> = NewsTokenStream<'a>;
 
-impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
         if self.cache.len() > STEM_CACHE_MAX {
             self.cache.clear();
         }
-        CachedStemmerStream {
-            tail: self.inner.token_stream(text),
+        self.token.reset();
+        NewsTokenStream {
+            text,
+            cursor: 0,
+            key: StemKey::EMPTY,
+            token: &mut self.token,
             cache: &mut self.cache,
+            fold: &mut self.fold,
         }
     }
 }
 
-/// Token stream of [`CachedStemmerFilter`].
-pub struct CachedStemmerStream<'a, T> {
-    tail: T,
-    cache: &'a mut FxHashMap<String, String>,
+/// Token stream of [`NewsTokenizer`].
+pub struct NewsTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next token starts.
+    cursor: usize,
+    /// The current token lower-cased and folded: its key in the stem cache.
+    key: StemKey,
+    token: &'a mut Token,
+    cache: &'a mut FxHashMap<StemKey, Box<str>>,
+    fold: &'a mut FoldChain,
 }
 
 fn english_stemmer() -> &'static frostem::Stemmer {
@@ -218,29 +322,116 @@ fn english_stemmer() -> &'static frostem::Stemmer {
     STEMMER.get_or_init(|| frostem::Stemmer::new(frostem::Algorithm::English))
 }
 
-impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
+/// The character starting at byte `at` of `text` (a character boundary).
+fn char_at(text: &str, at: usize) -> char {
+    text[at..].chars().next().expect("a character starts here")
+}
+
+impl NewsTokenStream<'_> {
+    /// Finds the next run of alphanumeric characters from the cursor and moves the cursor
+    /// past it. Returns its byte range and whether [`Self::key`] holds it lower-cased
+    /// (all ASCII and shorter than [`MAX_TOKEN_BYTES`]); `None` at the end of the text.
+    #[inline]
+    fn next_run(&mut self) -> Option<(usize, usize, bool)> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut at = self.cursor;
+        loop {
+            let class = ASCII_CLASS[usize::from(*bytes.get(at)?)];
+            if class == NON_ASCII {
+                let c = char_at(text, at);
+                if c.is_alphanumeric() {
+                    break;
+                }
+                at += c.len_utf8();
+            } else if class != 0 {
+                break;
+            } else {
+                at += 1;
+            }
         }
-        let token = self.tail.token_mut();
-        if let Some(stem) = self.cache.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(stem);
+        let from = at;
+        // Fast path: ASCII letters and digits, lower-cased into the key as they are read.
+        self.key = StemKey::EMPTY;
+        let window = &bytes[from..bytes.len().min(from + MAX_TOKEN_BYTES)];
+        let mut ascii = true;
+        for (slot, &b) in self.key.bytes.iter_mut().zip(window) {
+            let class = ASCII_CLASS[usize::from(b)];
+            if class == 0 || class == NON_ASCII {
+                break;
+            }
+            *slot = class;
+            at += 1;
+        }
+        // Slow path: anything else, up to the end of the run.
+        while let Some(&b) = bytes.get(at) {
+            let class = ASCII_CLASS[usize::from(b)];
+            if class == NON_ASCII {
+                let c = char_at(text, at);
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                ascii = false;
+                at += c.len_utf8();
+            } else if class != 0 {
+                at += 1;
+            } else {
+                break;
+            }
+        }
+        self.cursor = at;
+        let keyed = ascii && at - from < MAX_TOKEN_BYTES;
+        if keyed {
+            self.key.len = (at - from) as u8;
+        }
+        Some((from, at, keyed))
+    }
+}
+
+impl TokenStream for NewsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        // Every run takes a position, even one dropped for its length, and so does the
+        // final call that finds none: as in tantivy's chain.
+        let (from, to, keyed) = loop {
+            self.token.text.clear();
+            self.token.position = self.token.position.wrapping_add(1);
+            let Some((from, to, keyed)) = self.next_run() else {
+                return false;
+            };
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            if to - from < MAX_TOKEN_BYTES {
+                break (from, to, keyed);
+            }
+        };
+        if !keyed {
+            // Not all ASCII: tantivy's own lower-casing and folding.
+            let mut folded = self.fold.token_stream(&self.text[from..to]);
+            folded.advance();
+            let folded = &folded.token().text;
+            let Some(key) = StemKey::of(folded) else {
+                // Too long a key to cache (rare): stemmed afresh each time.
+                self.token.text.push_str(&english_stemmer().stem(folded));
+                return true;
+            };
+            self.key = key;
+        }
+        if let Some(stem) = self.cache.get(&self.key) {
+            self.token.text.push_str(stem);
         } else {
-            let stem = english_stemmer().stem(&token.text).into_owned();
-            self.cache
-                .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+            let stem = english_stemmer().stem(self.key.as_str());
+            self.token.text.push_str(&stem);
+            self.cache.insert(self.key, stem.into());
         }
         true
     }
 
     fn token(&self) -> &Token {
-        self.tail.token()
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
+        self.token
     }
 }
 
@@ -252,6 +443,95 @@ pub fn register_analyzer(index: &Index) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer};
+
+    /// The analyzer as it was before [`NewsTokenizer`]: tantivy's chain and a cached
+    /// stemmer filter. The reference the fused tokenizer must match token for token.
+    fn reference_analyzer() -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(CachedStemmer)
+            .build()
+    }
+
+    #[derive(Clone, Copy)]
+    struct CachedStemmer;
+
+    impl TokenFilter for CachedStemmer {
+        type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+        fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
+            CachedStemmerFilter {
+                inner: tokenizer,
+                cache: FxHashMap::default(),
+            }
+        }
+    }
+
+    #[derive(Clone)]
+    struct CachedStemmerFilter<T> {
+        inner: T,
+        cache: FxHashMap<String, String>,
+    }
+
+    impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+        type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+        fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+            if self.cache.len() > STEM_CACHE_MAX {
+                self.cache.clear();
+            }
+            CachedStemmerStream {
+                tail: self.inner.token_stream(text),
+                cache: &mut self.cache,
+            }
+        }
+    }
+
+    struct CachedStemmerStream<'a, T> {
+        tail: T,
+        cache: &'a mut FxHashMap<String, String>,
+    }
+
+    impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+        fn advance(&mut self) -> bool {
+            if !self.tail.advance() {
+                return false;
+            }
+            let token = self.tail.token_mut();
+            if let Some(stem) = self.cache.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+            } else {
+                let stem = english_stemmer().stem(&token.text).into_owned();
+                self.cache
+                    .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+            }
+            true
+        }
+
+        fn token(&self) -> &Token {
+            self.tail.token()
+        }
+
+        fn token_mut(&mut self) -> &mut Token {
+            self.tail.token_mut()
+        }
+    }
+
+    /// Every token, then the token as left by the call that found no more.
+    fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push(t.clone());
+        }
+        out.push(s.token().clone());
+        out
+    }
 
     fn analyse(text: &str) -> Vec<String> {
         let mut a = analyzer();
@@ -290,5 +570,121 @@ mod tests {
             }
             assert_eq!(got, expected);
         }
+    }
+
+    #[test]
+    fn long_tokens_are_dropped_but_keep_their_position() {
+        let long = "a".repeat(40);
+        let text = format!("one {long} {} three", "b".repeat(39));
+        let got = tokens(&mut analyzer(), &text);
+        let texts: Vec<_> = got.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["one", &"b".repeat(39), "three", ""]);
+        let positions: Vec<_> = got.iter().map(|t| t.position).collect();
+        assert_eq!(positions[..3], [0, 2, 3]);
+        // Bytes, before lower-casing: 20 two-byte letters are too long.
+        assert_eq!(analyse(&"é".repeat(20)), Vec::<String>::new());
+        assert_eq!(analyse(&"é".repeat(19)), vec!["e".repeat(19)]);
+    }
+
+    #[test]
+    fn matches_the_reference_on_awkward_text() {
+        let mut fused = analyzer();
+        let mut reference = reference_analyzer();
+        for text in AWKWARD {
+            assert_eq!(
+                tokens(&mut fused, text),
+                tokens(&mut reference, text),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// Sentences in the style of the archives, with the characters that take the slow path.
+    const AWKWARD: &[&str] = &[
+        "",
+        "   ",
+        "Foreign ministers from France, Germany and Poland met in Geneva on Tuesday.",
+        "The euro rose 0.3% against the dollar; shares in Nordhaven Systems Ltd edged higher.",
+        "President Macron spoke at the Élysée Palace in Paris, and in Zürich and São Paulo.",
+        "Señor Muñoz, Ünal Ağaoğlu and Łukasz Wróbel met in Kraków's Rynek Główny.",
+        "Владимир Путин встретился с Си Цзиньпином в Пекине (北京) — 東京 too.",
+        "It cost £1.2bn (€1.4bn), ½ of the budget, at 30°C: a naïve café co-operation.",
+        "ΣΊΣΥΦΟΣ and ΌΣΟΣ; İstanbul ıstakoz; the Kelvin sign K and STRASSE ẞ.",
+        "ﬁnancial ﬂows, Æsir Œuvre, ①②③ Ⓐ Ｆｕｌｌｗｉｄｔｈ １２３ ＡＢＣ",
+        "e\u{0301}le\u{0300}ve and n\u{0303}o with combining marks; a\u{20DD}",
+        "emoji 🎉🇬🇧 party 👩‍👩‍👧 family ✈️ flight 1️⃣ keycap",
+        "x²+y³ and ²³ alone; Ⅻ Roman twelve; ٣ Arabic-Indic three; ༣",
+        "Supercalifragilisticexpialidociousness1 antidisestablishmentarianismmmmmmm",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "ééééééééééééééééééé éééééééééééééééééééé aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaé",
+        "tab\tnew\nline\r\nnul\u{0}end\u{FEFF}bom\u{00A0}nbsp\u{200B}zwsp",
+    ];
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => "[a-zA-Z]{1,12}",
+            1 => "[0-9]{1,6}",
+            3 => "[ ,.;:!?'\"()\\-\n\t]{1,3}",
+            1 => "\\p{L}{1,8}",
+            1 => "[a-zA-Z\u{00C0}-\u{024F}]{1,12}",
+            1 => "[a-zA-Z][\u{0300}-\u{036F}\u{20D0}-\u{20FF}]{1,2}",
+            1 => "\\p{M}{1,3}",
+            1 => "\\p{N}{1,4}",
+            1 => "[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{FE0F}\u{200D}]{1,4}",
+            1 => "[\u{FF10}-\u{FF5A}\u{2460}-\u{24FF}\u{FB00}-\u{FB06}ÆæŒœßẞÞþΣσςİıK]{1,6}",
+            1 => "[a-zA-Z]{36,44}",
+            1 => "[a-zé]{18,24}",
+            1 => "[a-zA-Z0-9]{30,38}\\p{L}{1,3}",
+            1 => "\\PC{1,6}",
+            1 => "\\PC{30,50}",
+            2 => proptest::sample::select(AWKWARD).prop_map(String::from),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => proptest::collection::vec(piece(), 0..24).prop_map(|v| v.concat()),
+            1 => any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Token for token, field for field, the fused tokenizer is the old chain; also
+        /// on a second pass, when the stem cache is warm.
+        #[test]
+        fn fused_analyzer_matches_the_reference_chain(text in text()) {
+            let expected = tokens(&mut reference_analyzer(), &text);
+            let mut fused = analyzer();
+            prop_assert_eq!(&tokens(&mut fused, &text), &expected);
+            prop_assert_eq!(&tokens(&mut fused, &text), &expected);
+        }
+    }
+
+    /// Token for token over the BBC archive, when it is beside the repository:
+    /// `cargo test --release -- --ignored --nocapture bbc`.
+    #[test]
+    #[ignore = "reads the BBC archive in ../shared/data/bbc"]
+    fn fused_analyzer_matches_the_reference_chain_on_bbc() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/bbc");
+        let mut fused = analyzer();
+        let mut reference = reference_analyzer();
+        let (mut files, mut count) = (0usize, 0usize);
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.expect("readable BBC folder");
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let bytes = std::fs::read(path).expect("readable article");
+            let text = String::from_utf8_lossy(&bytes);
+            let expected = tokens(&mut reference, &text);
+            assert_eq!(tokens(&mut fused, &text), expected, "{}", path.display());
+            files += 1;
+            count += expected.len() - 1;
+        }
+        assert!(files > 0, "no article under {}", root.display());
+        println!("bbc: {files} files, {count} tokens identical");
     }
 }
