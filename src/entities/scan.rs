@@ -149,7 +149,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     for (tk, _) in toks
         .iter()
         .zip(cover.iter())
-        .filter(|(_, c)| **c & COV_CREDIT == 0)
+        .filter(|(tk, c)| tk.is(flag::HYPHEN) && **c & COV_CREDIT == 0)
     {
         let (ts, te) = (tk.start as usize, tk.end as usize);
         let mut j = ts;
