@@ -329,7 +329,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     person_tokens.resize(n, false);
     let mut k = 0;
     while k < n && !byline {
-        if !can_start(k) {
+        // A name starts with a capital; the flag alone settles most words, cheaply.
+        if !toks[k].is(flag::CAP) || !can_start(k) {
             k += 1;
             continue;
         }

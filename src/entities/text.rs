@@ -25,14 +25,26 @@ impl<'a> Folded<'a> {
         }
         let mut text = String::with_capacity(orig.len());
         let mut map = Vec::with_capacity(orig.len() + 1);
-        for (i, c) in orig.char_indices() {
+        let mut i = 0;
+        while i < orig.len() {
+            // Runs of ASCII are copied whole, not a character at a time: most of a
+            // paragraph is ASCII even when a pound sign or an accent is not.
+            let run = orig.as_bytes()[i..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(orig.len() - i);
+            text.push_str(&orig[i..i + run]);
+            map.extend(i as u32..(i + run) as u32);
+            i += run;
+            let Some(c) = orig[i..].chars().next() else {
+                break;
+            };
             let before = text.len();
             match c {
                 '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => text.push('\''),
                 '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => text.push('"'),
                 '\u{2013}' | '\u{2014}' | '\u{2212}' => text.push('-'),
                 '\u{00A0}' | '\u{2009}' | '\u{202F}' => text.push(' '),
-                c if c.is_ascii() => text.push(c),
                 c => match deunicode::deunicode_char(c) {
                     Some(s) if !s.is_empty() && s.is_ascii() => text.push_str(s),
                     _ => text.push(' '),
@@ -41,6 +53,7 @@ impl<'a> Folded<'a> {
             for _ in before..text.len() {
                 map.push(i as u32);
             }
+            i += c.len_utf8();
         }
         map.push(orig.len() as u32);
         Folded {
