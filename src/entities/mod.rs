@@ -28,6 +28,7 @@ use crate::model::{Paragraph, ParagraphKind};
 use lexicon::{Lexicon, word};
 use scan::Mention;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// A country, normalised to ISO 3166-1 alpha-2 and an English short name.
@@ -99,21 +100,21 @@ impl Extractor {
         // Surnames the article names with evidence ("Mr Iwata", "Iwata said"): a run of
         // capitalised words with no evidence of its own ("Satoru Iwata") counts as a
         // person only if the article also names it so; "Foreign Corrupt Practices" does not.
-        let mut surnames: rustc_hash::FxHashSet<&str> = Default::default();
+        let mut surnames: rustc_hash::FxHashSet<u32> = Default::default();
         for s in title_scan.iter().chain(scans.iter()) {
             for m in s.mentions.iter().filter(|m| m.strong) {
-                if let Some(last) = m.keys.last() {
-                    surnames.insert(last.as_str());
+                if let Some(&last) = m.keys.last() {
+                    surnames.insert(last);
                 }
             }
         }
         let confirmed =
-            |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l.as_str()));
+            |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l));
         full.retain(|(_, _, m)| confirmed(m));
 
         // First names of the article's people: "Jordan" alone then means Jordan Henderson.
-        let first_names: rustc_hash::FxHashSet<&str> =
-            full.iter().map(|(_, _, m)| m.keys[0].as_str()).collect();
+        let first_names: rustc_hash::FxHashSet<u32> =
+            full.iter().map(|(_, _, m)| m.keys[0]).collect();
         let georgia_is_state = title_scan
             .iter()
             .chain(scans.iter())
@@ -140,7 +141,7 @@ impl Extractor {
                     .map(|&c| self.lex.countries[c as usize])
                     .collect();
                 for (idx, w) in &s.given_name_countries {
-                    if first_names.contains(w.as_str()) {
+                    if first_names.contains(w) {
                         let c = self.lex.countries[*idx as usize];
                         countries.retain(|x| *x != c);
                     }
@@ -154,6 +155,7 @@ impl Extractor {
                 let mut orgs = s.orgs.clone();
                 orgs.sort();
                 orgs.dedup();
+                let orgs = orgs.into_iter().map(Cow::into_owned).collect();
                 Entities {
                     persons,
                     countries,
@@ -199,10 +201,10 @@ fn resolve(
             .find(|(o, p, f)| (*o, *p) <= at && f.keys.contains(last));
     }
     if let Some((_, _, f)) = chosen {
-        return Some(f.words.join(" "));
+        return Some(f.name.clone());
     }
     if m.strong || (m.weak && confirmed && m.keys.len() >= 2) {
-        return Some(m.words.join(" "));
+        return Some(m.name.clone());
     }
     None
 }
