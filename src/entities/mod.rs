@@ -29,6 +29,7 @@ use lexicon::{Lexicon, word};
 use scan::Mention;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 /// A country, normalised to ISO 3166-1 alpha-2 and an English short name.
@@ -44,6 +45,12 @@ pub struct Entities {
     pub persons: Vec<String>,
     pub countries: Vec<Country>,
     pub orgs: Vec<String>,
+}
+
+thread_local! {
+    /// Scan buffers, kept from one article to the next so they are allocated once per
+    /// thread rather than grown again for every article.
+    static SCRATCH: RefCell<scan::Scratch> = RefCell::default();
 }
 
 /// Compiled gazetteers and rules; build once, share across threads.
@@ -64,7 +71,6 @@ impl Extractor {
     ///
     /// The title is not a paragraph, but the names it gives help resolution.
     pub fn extract(&self, title: Option<&str>, paragraphs: &[Paragraph]) -> Vec<Entities> {
-        let mut scratch = scan::Scratch::default();
         // Headlines and headings are often in Title Case ("Zelensky Meets Trump"), so
         // a capitalised run there is no evidence of a name without something more.
         let heading = |mut s: scan::Scan| {
@@ -73,18 +79,22 @@ impl Extractor {
             }
             s
         };
-        let title_scan = title.map(|t| heading(scan::scan(&self.lex, t, &mut scratch)));
-        let scans: Vec<scan::Scan> = paragraphs
-            .iter()
-            .map(|p| {
-                let s = scan::scan(&self.lex, &p.text, &mut scratch);
-                if p.kind == ParagraphKind::Title {
-                    heading(s)
-                } else {
-                    s
-                }
-            })
-            .collect();
+        let (title_scan, scans) = SCRATCH.with_borrow_mut(|scratch| {
+            scratch.start_article();
+            let title_scan = title.map(|t| heading(scan::scan(&self.lex, t, scratch)));
+            let scans: Vec<scan::Scan> = paragraphs
+                .iter()
+                .map(|p| {
+                    let s = scan::scan(&self.lex, &p.text, scratch);
+                    if p.kind == ParagraphKind::Title {
+                        heading(s)
+                    } else {
+                        s
+                    }
+                })
+                .collect();
+            (title_scan, scans)
+        });
 
         // Full names (two words or more, with evidence), in order of appearance; the
         // title counts as coming first.

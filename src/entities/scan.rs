@@ -93,6 +93,14 @@ pub(crate) struct Scratch {
     keys: Keys,
 }
 
+impl Scratch {
+    /// Key numbers are compared within one article only; starting afresh keeps the
+    /// table small.
+    pub fn start_article(&mut self) {
+        self.keys.ids.clear();
+    }
+}
+
 pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     let folded = Folded::new(text);
     let t: &str = &folded.text;
@@ -560,7 +568,9 @@ fn split_long(words: &[u16], s: usize, e: usize, out: &mut Vec<(usize, usize)>) 
 
 /// The words `s..e` as the article wrote them, joined by spaces.
 fn display(folded: &Folded, toks: &[Token], s: usize, e: usize) -> String {
-    let mut out = String::new();
+    // The span from the first word to the last holds the words and what is between them.
+    let span = folded.original(toks[s].start as usize, toks[e - 1].end as usize);
+    let mut out = String::with_capacity(span.len());
     for (i, tk) in toks[s..e].iter().enumerate() {
         if i > 0 {
             out.push(' ');
