@@ -28,6 +28,8 @@ use crate::model::{Paragraph, ParagraphKind};
 use lexicon::{Lexicon, word};
 use scan::Mention;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 /// A country, normalised to ISO 3166-1 alpha-2 and an English short name.
@@ -43,6 +45,12 @@ pub struct Entities {
     pub persons: Vec<String>,
     pub countries: Vec<Country>,
     pub orgs: Vec<String>,
+}
+
+thread_local! {
+    /// Scan buffers, kept from one article to the next so they are allocated once per
+    /// thread rather than grown again for every article.
+    static SCRATCH: RefCell<scan::Scratch> = RefCell::default();
 }
 
 /// Compiled gazetteers and rules; build once, share across threads.
@@ -63,7 +71,6 @@ impl Extractor {
     ///
     /// The title is not a paragraph, but the names it gives help resolution.
     pub fn extract(&self, title: Option<&str>, paragraphs: &[Paragraph]) -> Vec<Entities> {
-        let mut scratch = scan::Scratch::default();
         // Headlines and headings are often in Title Case ("Zelensky Meets Trump"), so
         // a capitalised run there is no evidence of a name without something more.
         let heading = |mut s: scan::Scan| {
@@ -72,18 +79,22 @@ impl Extractor {
             }
             s
         };
-        let title_scan = title.map(|t| heading(scan::scan(&self.lex, t, &mut scratch)));
-        let scans: Vec<scan::Scan> = paragraphs
-            .iter()
-            .map(|p| {
-                let s = scan::scan(&self.lex, &p.text, &mut scratch);
-                if p.kind == ParagraphKind::Title {
-                    heading(s)
-                } else {
-                    s
-                }
-            })
-            .collect();
+        let (title_scan, scans) = SCRATCH.with_borrow_mut(|scratch| {
+            scratch.start_article();
+            let title_scan = title.map(|t| heading(scan::scan(&self.lex, t, scratch)));
+            let scans: Vec<scan::Scan> = paragraphs
+                .iter()
+                .map(|p| {
+                    let s = scan::scan(&self.lex, &p.text, scratch);
+                    if p.kind == ParagraphKind::Title {
+                        heading(s)
+                    } else {
+                        s
+                    }
+                })
+                .collect();
+            (title_scan, scans)
+        });
 
         // Full names (two words or more, with evidence), in order of appearance; the
         // title counts as coming first.
@@ -99,21 +110,21 @@ impl Extractor {
         // Surnames the article names with evidence ("Mr Iwata", "Iwata said"): a run of
         // capitalised words with no evidence of its own ("Satoru Iwata") counts as a
         // person only if the article also names it so; "Foreign Corrupt Practices" does not.
-        let mut surnames: rustc_hash::FxHashSet<&str> = Default::default();
+        let mut surnames: rustc_hash::FxHashSet<u32> = Default::default();
         for s in title_scan.iter().chain(scans.iter()) {
             for m in s.mentions.iter().filter(|m| m.strong) {
-                if let Some(last) = m.keys.last() {
-                    surnames.insert(last.as_str());
+                if let Some(&last) = m.keys.last() {
+                    surnames.insert(last);
                 }
             }
         }
         let confirmed =
-            |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l.as_str()));
+            |m: &Mention| m.strong || m.keys.last().is_some_and(|l| surnames.contains(l));
         full.retain(|(_, _, m)| confirmed(m));
 
         // First names of the article's people: "Jordan" alone then means Jordan Henderson.
-        let first_names: rustc_hash::FxHashSet<&str> =
-            full.iter().map(|(_, _, m)| m.keys[0].as_str()).collect();
+        let first_names: rustc_hash::FxHashSet<u32> =
+            full.iter().map(|(_, _, m)| m.keys[0]).collect();
         let georgia_is_state = title_scan
             .iter()
             .chain(scans.iter())
@@ -140,7 +151,7 @@ impl Extractor {
                     .map(|&c| self.lex.countries[c as usize])
                     .collect();
                 for (idx, w) in &s.given_name_countries {
-                    if first_names.contains(w.as_str()) {
+                    if first_names.contains(w) {
                         let c = self.lex.countries[*idx as usize];
                         countries.retain(|x| *x != c);
                     }
@@ -154,6 +165,7 @@ impl Extractor {
                 let mut orgs = s.orgs.clone();
                 orgs.sort();
                 orgs.dedup();
+                let orgs = orgs.into_iter().map(Cow::into_owned).collect();
                 Entities {
                     persons,
                     countries,
@@ -199,10 +211,10 @@ fn resolve(
             .find(|(o, p, f)| (*o, *p) <= at && f.keys.contains(last));
     }
     if let Some((_, _, f)) = chosen {
-        return Some(f.words.join(" "));
+        return Some(f.name.clone());
     }
     if m.strong || (m.weak && confirmed && m.keys.len() >= 2) {
-        return Some(m.words.join(" "));
+        return Some(m.name.clone());
     }
     None
 }

@@ -3,14 +3,20 @@
 
 use super::lexicon::{AliasKind, Lexicon, word};
 use super::text::{Folded, Token, flag, gap, tokenize};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 /// A run of capitalised words that may name a person, before article-wide resolution.
 #[derive(Debug, Clone)]
 pub(crate) struct Mention {
-    /// The words as the article wrote them (accents kept), titles and possessives removed.
-    pub words: Vec<String>,
-    /// The same words folded and lower-cased, for comparisons.
-    pub keys: Vec<String>,
+    /// The words as the article wrote them (accents kept), titles and possessives removed,
+    /// joined by spaces: the name as it is shown.
+    pub name: String,
+    /// Length of the first word in `name`.
+    first_len: usize,
+    /// The same words folded and lower-cased, as numbers from the article's [`Keys`]:
+    /// mentions are compared word by word across the article.
+    pub keys: Vec<u32>,
     /// Title, honorific, speech verb or given name: this is a person on its own.
     pub strong: bool,
     /// Two or more capitalised words mid-sentence, nothing against them.
@@ -25,7 +31,8 @@ pub(crate) struct Mention {
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
     pub countries: Vec<u16>,
-    pub orgs: Vec<String>,
+    /// Gazetteer names borrow the lexicon; only companies found by suffix are built.
+    pub orgs: Vec<Cow<'static, str>>,
     pub mentions: Vec<Mention>,
     /// "Georgia" here is the US state ("the US state of Georgia"): the article is about
     /// the state, so a bare "Georgia" elsewhere in it is the state too.
@@ -35,7 +42,30 @@ pub(crate) struct Scan {
     /// Countries named here only by a word that is also a given name ("Jordan"), with
     /// that word lower-cased: if the article has a person of that first name ("Jordan
     /// Henderson"), the word is that person, not the country.
-    pub given_name_countries: Vec<(u16, String)>,
+    pub given_name_countries: Vec<(u16, u32)>,
+}
+
+/// Numbers for the folded, lower-cased words of an article's names, so that comparing
+/// names across the article compares numbers and a mention allocates no string per word.
+#[derive(Default)]
+pub(crate) struct Keys {
+    ids: FxHashMap<Box<[u8]>, u32>,
+    buf: Vec<u8>,
+}
+
+impl Keys {
+    /// The number for `word`, compared case-insensitively.
+    pub fn id(&mut self, word: &str) -> u32 {
+        self.buf.clear();
+        self.buf
+            .extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+        if let Some(&id) = self.ids.get(self.buf.as_slice()) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(self.buf.as_slice().into(), id);
+        id
+    }
 }
 
 const COV_COUNTRY: u8 = 1;
@@ -49,7 +79,8 @@ struct Hit {
     phrase: usize,
 }
 
-/// Buffers reused from one paragraph to the next, so a scan allocates little.
+/// Buffers reused from one paragraph to the next, so a scan allocates little; and the
+/// article's name keys, which must be the same for all its paragraphs.
 #[derive(Default)]
 pub(crate) struct Scratch {
     tokens: Vec<Token>,
@@ -58,6 +89,16 @@ pub(crate) struct Scratch {
     hits: Vec<Hit>,
     keep: Vec<bool>,
     person_tokens: Vec<bool>,
+    runs: Vec<(usize, usize)>,
+    keys: Keys,
+}
+
+impl Scratch {
+    /// Key numbers are compared within one article only; starting afresh keeps the
+    /// table small.
+    pub fn start_article(&mut self) {
+        self.keys.ids.clear();
+    }
 }
 
 pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
@@ -70,6 +111,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         hits,
         keep,
         person_tokens,
+        runs,
+        keys,
     } = scratch;
     hits.clear();
     tokenize(t, tokens);
@@ -149,7 +192,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     for (tk, _) in toks
         .iter()
         .zip(cover.iter())
-        .filter(|(_, c)| **c & COV_CREDIT == 0)
+        .filter(|(tk, c)| tk.is(flag::HYPHEN) && **c & COV_CREDIT == 0)
     {
         let (ts, te) = (tk.start as usize, tk.end as usize);
         let mut j = ts;
@@ -271,8 +314,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
                 && (o.last != o.first + 1 || words[o.first] & word::GIVEN == 0)
         });
         if !other {
-            let w = toks[h.first].text(t).to_ascii_lowercase();
-            out.given_name_countries.push((idx, w));
+            out.given_name_countries
+                .push((idx, keys.id(toks[h.first].text(t))));
         }
     }
     let bare_georgia = |h: &Hit| toks[h.first].text(t) == "Georgia" && h.last == h.first + 1;
@@ -329,7 +372,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     person_tokens.resize(n, false);
     let mut k = 0;
     while k < n && !byline {
-        if !can_start(k) {
+        // A name starts with a capital; the flag alone settles most words, cheaply.
+        if !toks[k].is(flag::CAP) || !can_start(k) {
             k += 1;
             continue;
         }
@@ -374,8 +418,9 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             }
             break;
         }
-        for (a, b) in split_long(words, s, e) {
-            if let Some(m) = evaluate(lex, t, &folded, toks, words, cover, a, b) {
+        split_long(words, s, e, runs);
+        for &(a, b) in runs.iter() {
+            if let Some(m) = evaluate(lex, t, &folded, toks, words, cover, keys, a, b) {
                 for p in &mut person_tokens[a..b] {
                     *p = m.strong || m.weak;
                 }
@@ -403,8 +448,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             && words[b.pos as usize] & word::GIVEN != 0
             && !toks[a.pos as usize].is(flag::POSS)
         {
-            a.words.extend(b.words[1..].iter().cloned());
-            a.keys.extend(b.keys[1..].iter().cloned());
+            a.name.push_str(&b.name[b.first_len..]);
+            a.keys.extend_from_slice(&b.keys[1..]);
             a.strong = true;
             a.weak = true;
             continue;
@@ -423,7 +468,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         if let Some(o) = lex.phrases[h.phrase].org
             && !person_tokens[h.first..h.last].iter().any(|p| *p)
         {
-            out.orgs.push(lex.orgs[o as usize].to_string());
+            out.orgs.push(Cow::Borrowed(lex.orgs[o as usize]));
         }
     }
     // Companies by suffix: "Acme Widgets Ltd", "Sainsbury plc".
@@ -449,7 +494,7 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             }
         }
         if s < k {
-            out.orgs.push(display(&folded, toks, s, k + 1).join(" "));
+            out.orgs.push(Cow::Owned(display(&folded, toks, s, k + 1)));
         }
     }
     out
@@ -502,13 +547,14 @@ fn word_of(lex: &Lexicon, tk: &Token, t: &str) -> u16 {
 
 /// Cuts an overlong run at given names ("Saul Bellow Milan Kundera"); a run of more
 /// than four words with no given name inside (a Title Case heading) is dropped.
-fn split_long(words: &[u16], s: usize, e: usize) -> Vec<(usize, usize)> {
+fn split_long(words: &[u16], s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     // Particles do not count: "Luiz Inacio Lula da Silva" is one name.
     let names = (s..e).filter(|&k| words[k] & word::PARTICLE == 0).count();
     if names <= 4 {
-        return vec![(s, e)];
+        out.push((s, e));
+        return;
     }
-    let mut out = Vec::new();
     let mut a = s;
     for p in s + 1..e {
         if words[p] & word::GIVEN != 0 && words[p - 1] & word::PARTICLE == 0 && p - a >= 2 {
@@ -518,18 +564,20 @@ fn split_long(words: &[u16], s: usize, e: usize) -> Vec<(usize, usize)> {
     }
     out.push((a, e));
     out.retain(|(a, b)| b - a <= 4);
-    out
 }
 
-fn display(folded: &Folded, toks: &[Token], s: usize, e: usize) -> Vec<String> {
-    toks[s..e]
-        .iter()
-        .map(|tk| {
-            folded
-                .original(tk.start as usize, tk.end as usize)
-                .to_string()
-        })
-        .collect()
+/// The words `s..e` as the article wrote them, joined by spaces.
+fn display(folded: &Folded, toks: &[Token], s: usize, e: usize) -> String {
+    // The span from the first word to the last holds the words and what is between them.
+    let span = folded.original(toks[s].start as usize, toks[e - 1].end as usize);
+    let mut out = String::with_capacity(span.len());
+    for (i, tk) in toks[s..e].iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(folded.original(tk.start as usize, tk.end as usize));
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -540,6 +588,7 @@ fn evaluate(
     toks: &[Token],
     words: &[u16],
     cover: &[u8],
+    keys: &mut Keys,
     mut s: usize,
     e: usize,
 ) -> Option<Mention> {
@@ -651,14 +700,13 @@ fn evaluate(
     // Needs confirming by the article (see `Extractor::extract`), so a sentence opener
     // ("Giorgi Kapanadze, the director, said") can be one too.
     let weak = len >= 2;
-    let words_out = display(folded, toks, s, e);
-    let keys = toks[s..e]
-        .iter()
-        .map(|tk| tk.text(t).to_ascii_lowercase())
-        .collect();
+    let first = &toks[s];
     Some(Mention {
-        words: words_out,
-        keys,
+        name: display(folded, toks, s, e),
+        first_len: folded
+            .original(first.start as usize, first.end as usize)
+            .len(),
+        keys: toks[s..e].iter().map(|tk| keys.id(tk.text(t))).collect(),
         strong,
         weak,
         first_name_honorific,

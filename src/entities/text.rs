@@ -25,14 +25,26 @@ impl<'a> Folded<'a> {
         }
         let mut text = String::with_capacity(orig.len());
         let mut map = Vec::with_capacity(orig.len() + 1);
-        for (i, c) in orig.char_indices() {
+        let mut i = 0;
+        while i < orig.len() {
+            // Runs of ASCII are copied whole, not a character at a time: most of a
+            // paragraph is ASCII even when a pound sign or an accent is not.
+            let run = orig.as_bytes()[i..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(orig.len() - i);
+            text.push_str(&orig[i..i + run]);
+            map.extend(i as u32..(i + run) as u32);
+            i += run;
+            let Some(c) = orig[i..].chars().next() else {
+                break;
+            };
             let before = text.len();
             match c {
                 '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => text.push('\''),
                 '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => text.push('"'),
                 '\u{2013}' | '\u{2014}' | '\u{2212}' => text.push('-'),
                 '\u{00A0}' | '\u{2009}' | '\u{202F}' => text.push(' '),
-                c if c.is_ascii() => text.push(c),
                 c => match deunicode::deunicode_char(c) {
                     Some(s) if !s.is_empty() && s.is_ascii() => text.push_str(s),
                     _ => text.push(' '),
@@ -41,6 +53,7 @@ impl<'a> Folded<'a> {
             for _ in before..text.len() {
                 map.push(i as u32);
             }
+            i += c.len_utf8();
         }
         map.push(orig.len() as u32);
         Folded {
@@ -90,6 +103,9 @@ pub(crate) mod flag {
     pub const DIGIT: u8 = 32;
     /// Hyphenated with a lower-case last part (`Ontario-based`, `war-torn`).
     pub const LOWER_TAIL: u8 = 64;
+    /// Has a hyphen inside (`Israeli-Palestinian`): the only words worth searching for
+    /// countries joined by hyphens.
+    pub const HYPHEN: u8 = 128;
 }
 
 /// One word: byte range in the folded text, the punctuation before it and its shape.
@@ -129,6 +145,30 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
+/// Byte classes of word characters (0 for any other byte): the per-byte loop below is one
+/// table load, and it was the largest single cost of extraction.
+const UPPER_BYTE: u8 = 1;
+const LOWER_BYTE: u8 = 2;
+const DIGIT_BYTE: u8 = 4;
+const WORD_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_uppercase() {
+            UPPER_BYTE
+        } else if b.is_ascii_lowercase() {
+            LOWER_BYTE
+        } else if b.is_ascii_digit() {
+            DIGIT_BYTE
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Splits folded text into words in one pass; possessives are cut off and flagged.
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
     out.clear();
@@ -139,7 +179,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
     let mut saw_space = true;
     while i < n {
         let c = b[i];
-        if !is_word_byte(c) {
+        if WORD_CLASS[c as usize] == 0 {
             match c {
                 b'.' | b'!' | b'?' => gap_flags |= gap::STOP,
                 b',' => gap_flags |= gap::COMMA,
@@ -155,15 +195,17 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
         let start = i;
         let mut poss = false;
         let end;
-        let (mut uppers, mut lowers, mut digits, mut inner) = (0u32, 0u32, 0u32, false);
+        // The classes of all the word's bytes; capitals are counted afterwards, only for
+        // the few words without a lower-case letter.
+        let (mut seen, mut inner, mut hyphen) = (0u8, false, false);
         loop {
-            if i < n && is_word_byte(b[i]) {
-                let c = b[i];
-                uppers += c.is_ascii_uppercase() as u32;
-                lowers += c.is_ascii_lowercase() as u32;
-                digits += c.is_ascii_digit() as u32;
+            while i < n {
+                let class = WORD_CLASS[b[i] as usize];
+                if class == 0 {
+                    break;
+                }
+                seen |= class;
                 i += 1;
-                continue;
             }
             if i + 1 < n && (b[i] == b'-' || b[i] == b'\'') && is_word_byte(b[i + 1]) {
                 if b[i] == b'\''
@@ -176,6 +218,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
                     break;
                 }
                 inner = true;
+                hyphen |= b[i] == b'-';
                 i += 1;
                 continue;
             }
@@ -192,36 +235,38 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
             }
             break;
         }
-        let word = &text[start..end];
+        let word = &b[start..end];
         let mut flags = 0u8;
         let first = b[start];
         if first.is_ascii_uppercase()
             || (inner
                 && PREFIXES.iter().any(|p| {
                     word.len() > p.len()
-                        && word.starts_with(p)
-                        && word.as_bytes()[p.len()].is_ascii_uppercase()
+                        && word.starts_with(p.as_bytes())
+                        && word[p.len()].is_ascii_uppercase()
                 }))
         {
             flags |= flag::CAP;
         }
-        let letters = uppers + lowers;
-        if letters >= 2 && lowers == 0 {
+        let all_caps = seen & LOWER_BYTE == 0 && seen & UPPER_BYTE != 0;
+        if all_caps && word.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2 {
             flags |= flag::UPPER;
         }
-        if digits > 0 {
+        if seen & DIGIT_BYTE != 0 {
             flags |= flag::DIGIT;
         }
-        if inner
-            && let Some(h) = word.rfind('-')
-            && word
-                .as_bytes()
-                .get(h + 1)
-                .is_some_and(u8::is_ascii_lowercase)
+        if hyphen {
+            flags |= flag::HYPHEN;
+        }
+        if hyphen
+            && let Some(h) = word.iter().rposition(|&c| c == b'-')
+            && word.get(h + 1).is_some_and(u8::is_ascii_lowercase)
         {
             flags |= flag::LOWER_TAIL;
         }
-        if (word.len() == 1 && first.is_ascii_uppercase()) || (word.len() == 2 && uppers == 2) {
+        if (word.len() == 1 && first.is_ascii_uppercase())
+            || (word.len() == 2 && word.iter().all(u8::is_ascii_uppercase))
+        {
             flags |= flag::INITIAL;
         }
         if poss {
