@@ -208,8 +208,9 @@ fn word_start(text: &str, i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i += 1;
     }
-    match text[i..].find(char::is_whitespace) {
-        Some(off) if !text[..i].ends_with(char::is_whitespace) => i + off + 1,
+    match text[i..].char_indices().find(|(_, c)| c.is_whitespace()) {
+        // Past the whitespace character, which may be wider than a byte (U+00A0).
+        Some((off, c)) if !text[..i].ends_with(char::is_whitespace) => i + off + c.len_utf8(),
         _ => i,
     }
 }
@@ -232,6 +233,25 @@ fn word_end(text: &str, i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Found by the snippet property test: a window starting just before a no-break
+    // space (two bytes) was moved to the middle of it.
+    #[test]
+    fn a_window_next_to_a_wide_space_starts_on_a_char_boundary() {
+        assert_eq!(word_start("ab\u{a0}cd", 1), 4);
+        assert_eq!(word_start("ab\u{3000}cd", 1), 5);
+        let text = "0\u{a0}B\n(Ann Lee/AP)Mr. ” Ⱥ. ” “” aAaaAaAAaAa““aAAAAA“Aaaaaa\n\n“";
+        let hl = Highlighter::new(
+            vec!["the".to_string(), "forc".to_string(), "a".to_string()],
+            vec!["re".to_string()],
+        );
+        for max in 1..text.len() + 2 {
+            let s = hl.snippet(text, max);
+            for [a, b] in s.highlights {
+                assert!(s.text.is_char_boundary(a) && s.text.is_char_boundary(b));
+            }
+        }
+    }
 
     fn hl(terms: &[&str]) -> Highlighter {
         Highlighter::new(terms.iter().map(|t| t.to_string()), vec![])
