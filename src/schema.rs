@@ -83,7 +83,7 @@ impl Fields {
         );
         let body = b.add_text_field("body", text);
         let text = b.add_text_field("text", STORED);
-        let para = b.add_u64_field("para", tantivy::schema::INDEXED | tantivy::schema::FAST);
+        let para = b.add_u64_field("para", tantivy::schema::FAST);
         let kind = b.add_text_field("kind", STRING | tantivy::schema::FAST);
         // The source is stored only where it differs from the id (records: `file:line`);
         // the root folder it came from is a column on first paragraphs, for --prune.
@@ -91,8 +91,7 @@ impl Fields {
         let root = b.add_text_field("root", STRING | tantivy::schema::FAST);
         let date = b.add_date_field(
             "date",
-            DateOptions::from(tantivy::schema::INDEXED | tantivy::schema::FAST)
-                .set_precision(DateTimePrecision::Seconds),
+            DateOptions::from(tantivy::schema::FAST).set_precision(DateTimePrecision::Seconds),
         );
         let author = b.add_text_field("author", STORED);
         let hash = b.add_u64_field("hash", tantivy::schema::FAST);
