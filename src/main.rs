@@ -7,6 +7,12 @@ mod commands;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: indexing allocates and frees from several threads
+/// at once, and glibc kept the writer's freed buffers, so peak memory grew with the
+/// corpus (see README, Benchmark).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
