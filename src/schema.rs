@@ -1,9 +1,10 @@
 //! The tantivy schema and its field handles, in one place.
 //!
 //! One tantivy document per paragraph. Text fields use [`ANALYZER`] (lower-case, ASCII
-//! folding, English stemming) with positions, so phrases work and `Ukrainian` finds
-//! `ukrainians`. Entities are facets: `/person/Emmanuel Macron`, `/country/FR`,
-//! `/org/Nato`.
+//! folding, English stemming), so `Ukrainian` finds `ukrainians`; `body` (headline and
+//! paragraph) keeps positions for phrases. Entities are facets: `/person/Emmanuel
+//! Macron`, `/country/FR`, `/org/Nato`; they, the id, the headline and the paragraph
+//! number are columns, and only the paragraph's text is stored.
 
 use rustc_hash::FxHashMap;
 use tantivy::Index;
