@@ -196,7 +196,8 @@ pub struct Engine {
     fields: Fields,
     searcher: Searcher,
     /// Columns opened so far, by segment.
-    columns: std::cell::RefCell<HashMap<u32, std::rc::Rc<SegmentColumns>>>,
+    /// (A mutex, not a RefCell: an engine is shared across threads by callers.)
+    columns: std::sync::Mutex<HashMap<u32, std::sync::Arc<SegmentColumns>>>,
 }
 
 /// The columns a hit is displayed from, for one segment. Everything but the paragraph's
@@ -632,14 +633,18 @@ impl Engine {
     }
 
     /// The display columns of a segment, opened on first use.
-    fn columns(&self, segment_ord: u32) -> Result<std::rc::Rc<SegmentColumns>, QueryError> {
-        if let Some(cols) = self.columns.borrow().get(&segment_ord) {
+    fn columns(&self, segment_ord: u32) -> Result<std::sync::Arc<SegmentColumns>, QueryError> {
+        let mut columns = self
+            .columns
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(cols) = columns.get(&segment_ord) {
             return Ok(cols.clone());
         }
-        let cols = std::rc::Rc::new(SegmentColumns::open(
+        let cols = std::sync::Arc::new(SegmentColumns::open(
             self.searcher.segment_reader(segment_ord),
         )?);
-        self.columns.borrow_mut().insert(segment_ord, cols.clone());
+        columns.insert(segment_ord, cols.clone());
         Ok(cols)
     }
 
@@ -1174,6 +1179,14 @@ mod tests {
     use super::*;
     use crate::index::{IndexOptions, NoProgress};
     use std::sync::atomic::AtomicBool;
+
+    // The fuzz targets and any server keep one engine for many threads; its column
+    // cache once made it neither (caught only by `cargo fuzz`, outside CI).
+    #[test]
+    fn an_engine_can_be_shared_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Engine>();
+    }
 
     fn engine_over(jsonl: &str) -> (tempfile::TempDir, Engine) {
         let dir = tempfile::tempdir().expect("temp dir");
