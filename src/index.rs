@@ -583,7 +583,7 @@ fn merge_small_segments(
 /// Groups of segments to merge (see [`merge_small_segments`]) from `(id, bytes)` pairs:
 /// segments under `cap` bytes, packed largest first into groups of at most `cap` bytes;
 /// groups of one are left out.
-fn plan_merges<T: Clone>(mut segments: Vec<(T, u64)>, cap: u64) -> Vec<Vec<T>> {
+fn plan_merges<T>(mut segments: Vec<(T, u64)>, cap: u64) -> Vec<Vec<T>> {
     segments.retain(|s| s.1 < cap);
     segments.sort_by_key(|s| std::cmp::Reverse(s.1));
     let mut groups: Vec<(u64, Vec<T>)> = Vec::new();

@@ -535,32 +535,24 @@ impl Engine {
         let docs = self
             .searcher
             .search(query, &TopDocs::with_limit(pool).order_by_score())?;
-        // The paragraph-number column, opened once per segment.
-        let mut paras: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
-        let mut boosted: Vec<RankedDoc> = docs
-            .into_iter()
-            .map(|(score, addr)| {
-                let column = paras.entry(addr.segment_ord).or_insert_with(|| {
-                    self.searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .u64("para")
-                        .ok()
-                });
-                let para = column
-                    .as_ref()
-                    .and_then(|c| c.first(addr.doc_id))
-                    .unwrap_or(0);
-                (score * lead_boost(para), addr, None)
-            })
-            .collect();
+        let mut boosted: Vec<RankedDoc> = Vec::with_capacity(docs.len());
+        for (score, addr) in docs {
+            let para = self
+                .columns(addr.segment_ord)?
+                .para
+                .as_ref()
+                .and_then(|c| c.first(addr.doc_id))
+                .unwrap_or(0);
+            boosted.push((score * lead_boost(para), addr, None));
+        }
         boosted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         Ok(boosted.into_iter().skip(offset).take(limit).collect())
     }
 
     /// Matches indexed terms that start with the prefix, in `body` (headline and
-    /// paragraph) or in `title` when the clause names it. Terms are stems, so the prefix's own stem is accepted as well:
-    /// `reassuranc*` still finds `reassurance` (indexed as `reassur`).
+    /// paragraph) or in `title` when the clause names it. Terms are stems, so the
+    /// prefix's own stem is accepted as well: `reassuranc*` still finds `reassurance`
+    /// (indexed as `reassur`).
     fn prefix_query(&self, p: &Prefix) -> Result<Box<dyn Query>, QueryError> {
         let stem = analyse(&p.text).pop().unwrap_or_else(|| p.text.clone());
         let mut pattern = format!("{}.*|{}", p.text, stem);
@@ -599,29 +591,20 @@ impl Engine {
         let docs = self
             .searcher
             .search(query, &tantivy::collector::DocSetCollector)?;
-        let mut id_buf = String::new();
-        let mut readers = HashMap::new();
         for addr in docs {
-            let seg = self.searcher.segment_reader(addr.segment_ord);
-            let (ids, paras, dates) = match readers.entry(addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    let ff = seg.fast_fields();
-                    v.insert((ff.str("id")?, ff.u64("para")?, ff.date("date")?))
-                }
-            };
-            id_buf.clear();
-            if let Some(ids) = ids
-                && let Some(ord) = ids.term_ords(addr.doc_id).next()
-            {
-                ids.ord_to_str(ord, &mut id_buf)
-                    .map_err(tantivy::TantivyError::from)?;
-            }
-            let date = dates
-                .first(addr.doc_id)
+            let cols = self.columns(addr.segment_ord)?;
+            let id = first_str(&cols.id, addr.doc_id)?.unwrap_or_default();
+            let date = cols
+                .date
+                .as_ref()
+                .and_then(|c| c.first(addr.doc_id))
                 .map_or(i64::MIN, |d| d.into_timestamp_secs());
-            let para = paras.first(addr.doc_id).unwrap_or(0);
-            keyed.push((std::cmp::Reverse(date), id_buf.clone(), para, addr));
+            let para = cols
+                .para
+                .as_ref()
+                .and_then(|c| c.first(addr.doc_id))
+                .unwrap_or(0);
+            keyed.push((std::cmp::Reverse(date), id, para, addr));
         }
         keyed.sort();
         Ok(keyed
