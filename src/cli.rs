@@ -91,8 +91,8 @@ pub struct IndexArgs {
     /// Stop at the first bad file or record instead of skipping it.
     #[arg(long)]
     pub strict: bool,
-    /// Commit after this many MB of article text (what an interrupted run keeps).
-    #[arg(long, value_name = "MB", default_value_t = 64.0)]
+    /// Commit after this many MB of article text (what a crashed run keeps).
+    #[arg(long, value_name = "MB", default_value_t = 1024.0)]
     pub commit_every: f64,
     /// Print the summary as JSON.
     #[arg(long)]

@@ -10,14 +10,19 @@ use crate::model::{Article, Paragraph};
 use crate::read::{self, ReadError, ReadEvent, ReadOptions, SourceFile};
 use crate::schema::{self, Fields};
 use crate::split;
+use queue::{InFlight, Queued};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::Instant;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 use tantivy::indexer::UserOperation;
 use tantivy::schema::{Facet, TantivyDocument};
-use tantivy::{Index, IndexWriter, TantivyError, Term};
+use tantivy::{Index, TantivyError, Term};
+
+mod queue;
+
+type IndexWriter = tantivy::IndexWriter<Queued>;
 
 /// Bumped when splitting or extraction changes, so that re-indexing refreshes articles
 /// whose text did not change but whose paragraphs or entities would.
@@ -75,7 +80,7 @@ impl Default for IndexOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             prune: false,
             strict: false,
-            commit_every_bytes: 64 << 20,
+            commit_every_bytes: 1 << 30,
         }
     }
 }
@@ -373,6 +378,11 @@ enum Problem {
 /// tantivy refuses less than this per indexing thread.
 const MIN_THREAD_MEMORY: usize = 15 << 20;
 
+/// tantivy's indexing threads for `threads` workers and a budget of `memory` bytes.
+fn writer_threads(threads: usize, memory: usize) -> usize {
+    threads.clamp(1, 8).min((memory / MIN_THREAD_MEMORY).max(1))
+}
+
 /// Takes the index's writer lock, with `memory` bytes in all shared by up to `threads`
 /// indexing threads (fewer when the budget cannot give each its minimum).
 fn open_writer(
@@ -381,10 +391,10 @@ fn open_writer(
     threads: usize,
     memory: usize,
 ) -> Result<IndexWriter, IndexError> {
-    let threads = threads.clamp(1, 8).min((memory / MIN_THREAD_MEMORY).max(1));
+    let threads = writer_threads(threads, memory);
     let memory = memory.max(MIN_THREAD_MEMORY * threads);
     index
-        .writer_with_num_threads(threads, memory)
+        .writer_with_num_threads::<Queued>(threads, memory)
         .map_err(|e| match e {
             TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
             other => IndexError::Tantivy(other),
@@ -442,6 +452,10 @@ pub fn run(
         drop(tx);
 
         let mut since_commit: u64 = 0;
+        let inflight = Arc::new(InFlight::default());
+        // Enough batches queued to keep each indexing thread busy while the next one
+        // waits, and no more: the rest wait in the readers' bounded channel.
+        let queue_limit = 2 * writer_threads(opts.threads, opts.memory_bytes) + 1;
         for work in rx {
             match work {
                 Work::Batch {
@@ -470,9 +484,22 @@ pub fn run(
                             }
                         }
                         summary.paragraphs += docs.len();
-                        ops.extend(docs.into_iter().map(UserOperation::Add));
+                        ops.extend(docs.into_iter().map(|d| UserOperation::Add(d.into())));
                         seen.insert(id);
                         since_commit += bytes;
+                    }
+                    if !inflight.wait_below(queue_limit, Duration::from_secs(30)) {
+                        // Nothing indexed for half a minute: a commit waits for
+                        // tantivy's threads and reports what stopped them, if anything.
+                        writer.commit()?;
+                        since_commit = 0;
+                    }
+                    if let Some(UserOperation::Add(last)) = ops
+                        .iter_mut()
+                        .rev()
+                        .find(|op| matches!(op, UserOperation::Add(_)))
+                    {
+                        inflight.ticket(last);
                     }
                     // One batch, one handoff to tantivy's indexing threads.
                     writer.run(ops)?;
