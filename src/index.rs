@@ -13,8 +13,8 @@ use crate::split;
 use queue::{InFlight, Queued};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use tantivy::indexer::UserOperation;
 use tantivy::schema::{Facet, TantivyDocument};
@@ -365,6 +365,15 @@ enum Work {
     Problem(ReadError, Problem),
 }
 
+/// What the walk found: for the summary, the progress bar and `--prune`.
+#[derive(Default)]
+struct Found {
+    files: usize,
+    bytes: u64,
+    /// The folders (first component of the ids) that were walked.
+    roots: HashSet<String>,
+}
+
 /// Paragraphs per batch handed to the writer.
 const BATCH_DOCS: usize = 512;
 
@@ -417,114 +426,133 @@ pub fn run(
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
 
     let mut summary = IndexSummary::default();
-    let mut discover_errors = Vec::new();
-    let sources = read::discover(paths, &mut |e| discover_errors.push(e));
-    for e in discover_errors {
-        summary.skipped_files += 1;
-        if opts.strict {
-            return Err(IndexError::Strict(e));
-        }
-        progress.problem(&e.to_string(), false);
-    }
-    summary.files = sources.len();
-    let total_bytes = sources.iter().map(|s| s.len).sum();
-    progress.start(sources.len(), total_bytes);
-
     let existing = existing_articles(&index)?;
     let mut seen: HashSet<String> = HashSet::new();
-    let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let workers = opts.threads.clamp(1, 16);
     // A few batches in flight per worker keep the writer fed without holding much text.
     let (tx, rx) = mpsc::sync_channel::<Work>(2 * workers);
+    // Files go to the workers as the walk finds them: on 100,000 files the walk alone
+    // took a third of a second with the cores idle.
+    let (files_tx, files_rx) = mpsc::channel::<SourceFile>();
+    let files_rx = Mutex::new(files_rx);
+    let next_file = || files_rx.lock().ok()?.recv().ok();
 
-    let result = std::thread::scope(|scope| -> Result<(), IndexError> {
+    let (result, found) = std::thread::scope(|scope| {
+        let walker = {
+            let tx = tx.clone();
+            let stop = &stop;
+            scope.spawn(move || {
+                let mut found = Found::default();
+                read::discover_each(
+                    paths,
+                    &mut |e| {
+                        let _ = tx.send(Work::Problem(e, Problem::SkippedFile));
+                    },
+                    &mut |file| {
+                        if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+                            return false;
+                        }
+                        found.files += 1;
+                        found.bytes += file.len;
+                        if !found.roots.contains(root_of(&file.rel)) {
+                            found.roots.insert(root_of(&file.rel).to_string());
+                        }
+                        files_tx.send(file).is_ok()
+                    },
+                );
+                progress.start(found.files, found.bytes);
+                found
+            })
+        };
         for _ in 0..workers {
             let tx = tx.clone();
-            let (sources, next, stop, existing, fields) =
-                (&sources, &next, &stop, &existing, &fields);
-            scope.spawn(move || {
-                worker(
-                    sources, next, stop, cancel, existing, fields, &opts.read, &tx,
-                )
-            });
+            let (next_file, stop, existing, fields) = (&next_file, &stop, &existing, &fields);
+            scope.spawn(move || worker(next_file, stop, cancel, existing, fields, &opts.read, &tx));
         }
         drop(tx);
-
-        let mut since_commit: u64 = 0;
-        let inflight = Arc::new(InFlight::default());
-        // Enough batches queued to keep each indexing thread busy while the next one
-        // waits, and no more: the rest wait in the readers' bounded channel.
-        let queue_limit = 2 * writer_threads(opts.threads, opts.memory_bytes) + 1;
-        for work in rx {
-            match work {
-                Work::Batch {
-                    articles,
-                    done_bytes,
-                    done_articles,
-                } => {
-                    let mut ops = Vec::new();
-                    for Analysed { id, docs, bytes } in articles {
-                        summary.articles += 1;
-                        let Some(docs) = docs else {
-                            summary.unchanged += 1;
-                            seen.insert(id);
-                            continue;
-                        };
-                        let indexed = existing.contains_key(&id);
-                        let again = seen.contains(&id);
-                        if indexed || again {
-                            ops.push(UserOperation::Delete(Term::from_field_text(fields.id, &id)));
-                        }
-                        if !again {
-                            if indexed {
-                                summary.updated += 1;
-                            } else {
-                                summary.added += 1;
+        let result = (|| -> Result<(), IndexError> {
+            let mut since_commit: u64 = 0;
+            let inflight = Arc::new(InFlight::default());
+            // Enough batches queued to keep each indexing thread busy while the next one
+            // waits, and no more: the rest wait in the readers' bounded channel.
+            let queue_limit = 2 * writer_threads(opts.threads, opts.memory_bytes) + 1;
+            for work in rx {
+                match work {
+                    Work::Batch {
+                        articles,
+                        done_bytes,
+                        done_articles,
+                    } => {
+                        let mut ops = Vec::new();
+                        for Analysed { id, docs, bytes } in articles {
+                            summary.articles += 1;
+                            let Some(docs) = docs else {
+                                summary.unchanged += 1;
+                                seen.insert(id);
+                                continue;
+                            };
+                            let indexed = existing.contains_key(&id);
+                            let again = seen.contains(&id);
+                            if indexed || again {
+                                ops.push(UserOperation::Delete(Term::from_field_text(
+                                    fields.id, &id,
+                                )));
                             }
+                            if !again {
+                                if indexed {
+                                    summary.updated += 1;
+                                } else {
+                                    summary.added += 1;
+                                }
+                            }
+                            summary.paragraphs += docs.len();
+                            ops.extend(docs.into_iter().map(|d| UserOperation::Add(d.into())));
+                            seen.insert(id);
+                            since_commit += bytes;
                         }
-                        summary.paragraphs += docs.len();
-                        ops.extend(docs.into_iter().map(|d| UserOperation::Add(d.into())));
-                        seen.insert(id);
-                        since_commit += bytes;
+                        if !inflight.wait_below(queue_limit, Duration::from_secs(30)) {
+                            // Nothing indexed for half a minute: a commit waits for
+                            // tantivy's threads and reports what stopped them, if anything.
+                            writer.commit()?;
+                            since_commit = 0;
+                        }
+                        if let Some(UserOperation::Add(last)) = ops
+                            .iter_mut()
+                            .rev()
+                            .find(|op| matches!(op, UserOperation::Add(_)))
+                        {
+                            inflight.ticket(last);
+                        }
+                        // One batch, one handoff to tantivy's indexing threads.
+                        writer.run(ops)?;
+                        progress.advance(done_bytes, done_articles);
+                        if since_commit >= opts.commit_every_bytes {
+                            writer.commit()?;
+                            since_commit = 0;
+                        }
                     }
-                    if !inflight.wait_below(queue_limit, Duration::from_secs(30)) {
-                        // Nothing indexed for half a minute: a commit waits for
-                        // tantivy's threads and reports what stopped them, if anything.
-                        writer.commit()?;
-                        since_commit = 0;
+                    Work::Problem(e, kind) => {
+                        match kind {
+                            Problem::SkippedFile => summary.skipped_files += 1,
+                            Problem::SkippedRecord => summary.skipped_records += 1,
+                            Problem::Warning => summary.warnings += 1,
+                        }
+                        if opts.strict && kind != Problem::Warning {
+                            stop.store(true, Ordering::Relaxed);
+                            return Err(IndexError::Strict(e));
+                        }
+                        progress.problem(&e.to_string(), kind == Problem::Warning);
                     }
-                    if let Some(UserOperation::Add(last)) = ops
-                        .iter_mut()
-                        .rev()
-                        .find(|op| matches!(op, UserOperation::Add(_)))
-                    {
-                        inflight.ticket(last);
-                    }
-                    // One batch, one handoff to tantivy's indexing threads.
-                    writer.run(ops)?;
-                    progress.advance(done_bytes, done_articles);
-                    if since_commit >= opts.commit_every_bytes {
-                        writer.commit()?;
-                        since_commit = 0;
-                    }
-                }
-                Work::Problem(e, kind) => {
-                    match kind {
-                        Problem::SkippedFile => summary.skipped_files += 1,
-                        Problem::SkippedRecord => summary.skipped_records += 1,
-                        Problem::Warning => summary.warnings += 1,
-                    }
-                    if opts.strict && kind != Problem::Warning {
-                        stop.store(true, Ordering::Relaxed);
-                        return Err(IndexError::Strict(e));
-                    }
-                    progress.problem(&e.to_string(), kind == Problem::Warning);
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })();
+        // Stops the walk and the workers if the loop above ended early.
+        stop.store(true, Ordering::Relaxed);
+        (result, walker.join().unwrap_or_default())
     });
+    summary.files = found.files;
     if let Err(e) = result {
         // Nothing of this run is committed: the index stays as it was.
         let _ = writer.rollback();
@@ -534,9 +562,8 @@ pub fn run(
     summary.interrupted = cancel.load(Ordering::Relaxed);
 
     if opts.prune && !summary.interrupted {
-        let roots: HashSet<&str> = sources.iter().map(|s| root_of(&s.rel)).collect();
         for (id, old) in &existing {
-            if !seen.contains(id) && roots.contains(old.root.as_str()) {
+            if !seen.contains(id) && found.roots.contains(old.root.as_str()) {
                 writer.delete_term(Term::from_field_text(fields.id, id));
                 summary.pruned += 1;
             }
@@ -639,8 +666,7 @@ fn root_of(source: &str) -> &str {
 
 #[allow(clippy::too_many_arguments)]
 fn worker(
-    sources: &[SourceFile],
-    next: &AtomicUsize,
+    next_file: &dyn Fn() -> Option<SourceFile>,
     stop: &AtomicBool,
     cancel: &AtomicBool,
     existing: &HashMap<String, Existing>,
@@ -663,10 +689,10 @@ fn worker(
         if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
             break;
         }
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(source) = sources.get(i) else {
+        let Some(source) = next_file() else {
             break;
         };
+        let source = &source;
         let mut articles = 0u64;
         let result = read::read_source(source, read_opts, &mut |event| {
             if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {

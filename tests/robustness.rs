@@ -71,6 +71,28 @@ fn strict_makes_bad_input_fatal_and_keeps_the_index() {
 }
 
 #[test]
+fn strict_makes_a_missing_path_fatal_though_reading_had_started() {
+    // Files are read while the paths are still being walked: a path found bad after
+    // some articles were read must still leave nothing of the run behind.
+    let tmp = TempDir::new().unwrap();
+    let dir = archive(&tmp, 3);
+    let index = tmp.path().join("index");
+    newsdex(&index)
+        .args(["index", "--strict"])
+        .arg(&dir)
+        .arg(tmp.path().join("no-such-folder"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no-such-folder"));
+    // Nothing of the failed run lands.
+    newsdex(&index)
+        .args(["search", "report"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("0 paragraphs"));
+}
+
+#[test]
 fn missing_path_is_reported_and_the_run_goes_on() {
     let tmp = TempDir::new().unwrap();
     let dir = archive(&tmp, 1);

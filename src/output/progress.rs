@@ -20,6 +20,14 @@ impl BarProgress {
             ProgressDrawTarget::hidden()
         };
         let bar = ProgressBar::with_draw_target(None, target);
+        // Reading starts while folders are still being walked; until the total is known
+        // the bar shows what was read so far.
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {binary_bytes} ({binary_bytes_per_sec}) {msg}",
+            )
+            .expect("valid template"),
+        );
         BarProgress {
             bar,
             articles: AtomicU64::new(0),

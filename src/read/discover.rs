@@ -22,13 +22,41 @@ use walkdir::WalkDir;
 /// listed once.
 pub fn discover(paths: &[PathBuf], on_error: &mut dyn FnMut(ReadError)) -> Vec<SourceFile> {
     let mut files = Vec::new();
+    discover_each(paths, on_error, &mut |f| {
+        files.push(f);
+        true
+    });
+    files
+}
+
+/// [`discover`], handing each file to `on_file` as soon as it is found, so reading can
+/// start while a big archive is still being walked. Stops when `on_file` returns false.
+pub fn discover_each(
+    paths: &[PathBuf],
+    on_error: &mut dyn FnMut(ReadError),
+    on_file: &mut dyn FnMut(SourceFile) -> bool,
+) {
+    // The same file reached through two of the paths (`index bbc bbc/politics`) is
+    // listed once, the first time.
+    let mut seen = HashSet::new();
+    let mut on_file = |f: SourceFile| {
+        if paths.len() > 1 && !f.is_stdin() {
+            let key = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+            if !seen.insert(key) {
+                return true;
+            }
+        }
+        on_file(f)
+    };
     for path in paths {
         if path.as_os_str() == "-" {
-            files.push(SourceFile::stdin());
+            if !on_file(SourceFile::stdin()) {
+                return;
+            }
             continue;
         }
         let shown = path.display().to_string();
-        match std::fs::metadata(path) {
+        let go_on = match std::fs::metadata(path) {
             Err(e) => {
                 let broken_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
                 let reason = if broken_link {
@@ -37,21 +65,21 @@ pub fn discover(paths: &[PathBuf], on_error: &mut dyn FnMut(ReadError)) -> Vec<S
                     open_reason(&e)
                 };
                 on_error(ReadError::file(shown, reason));
+                true
             }
-            Ok(m) if m.is_dir() => walk(path, &mut files, on_error),
+            Ok(m) if m.is_dir() => walk(path, on_error, &mut on_file),
             // Files, but also pipes and devices such as `<(zcat dump.gz)`, which the user
             // named on purpose.
-            Ok(m) => files.push(SourceFile {
+            Ok(m) => on_file(SourceFile {
                 path: path.clone(),
                 rel: file_name(path),
                 len: if m.is_file() { m.len() } else { 0 },
             }),
+        };
+        if !go_on {
+            return;
         }
     }
-    if paths.len() > 1 {
-        dedupe(&mut files);
-    }
-    files
 }
 
 fn file_name(path: &Path) -> String {
@@ -104,7 +132,12 @@ pub(crate) fn wanted_in_folder(name: &str) -> bool {
     }
 }
 
-fn walk(root: &Path, files: &mut Vec<SourceFile>, on_error: &mut dyn FnMut(ReadError)) {
+/// Walks a folder; false if `on_file` asked to stop.
+fn walk(
+    root: &Path,
+    on_error: &mut dyn FnMut(ReadError),
+    on_file: &mut dyn FnMut(SourceFile) -> bool,
+) -> bool {
     let prefix = root_name(root);
     let walker = WalkDir::new(root)
         .follow_links(true)
@@ -140,12 +173,16 @@ fn walk(root: &Path, files: &mut Vec<SourceFile>, on_error: &mut dyn FnMut(ReadE
             rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
         }
         let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        files.push(SourceFile {
+        let file = SourceFile {
             path: entry.into_path(),
             rel,
             len,
-        });
+        };
+        if !on_file(file) {
+            return false;
+        }
     }
+    true
 }
 
 fn walk_error(e: &walkdir::Error) -> ReadError {
@@ -180,18 +217,6 @@ fn walk_error(e: &walkdir::Error) -> ReadError {
         None => format!("could not be read ({e}); skipped"),
     };
     ReadError::file(shown, reason)
-}
-
-/// Keeps the first of several entries for the same file (`index bbc bbc/politics`).
-fn dedupe(files: &mut Vec<SourceFile>) {
-    let mut seen = HashSet::new();
-    files.retain(|f| {
-        if f.is_stdin() {
-            return true;
-        }
-        let key = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
-        seen.insert(key)
-    });
 }
 
 #[cfg(test)]
