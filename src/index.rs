@@ -427,7 +427,6 @@ pub fn run(
 
     let mut summary = IndexSummary::default();
     let existing = existing_articles(&index)?;
-    let mut seen: HashSet<String> = HashSet::new();
     let stop = AtomicBool::new(false);
     let workers = opts.threads.clamp(1, 16);
     // A few batches in flight per worker keep the writer fed without holding much text.
@@ -442,28 +441,7 @@ pub fn run(
         let walker = {
             let tx = tx.clone();
             let stop = &stop;
-            scope.spawn(move || {
-                let mut found = Found::default();
-                read::discover_each(
-                    paths,
-                    &mut |e| {
-                        let _ = tx.send(Work::Problem(e, Problem::SkippedFile));
-                    },
-                    &mut |file| {
-                        if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
-                            return false;
-                        }
-                        found.files += 1;
-                        found.bytes += file.len;
-                        if !found.roots.contains(root_of(&file.rel)) {
-                            found.roots.insert(root_of(&file.rel).to_string());
-                        }
-                        files_tx.send(file).is_ok()
-                    },
-                );
-                progress.start(found.files, found.bytes);
-                found
-            })
+            scope.spawn(move || walk(paths, &files_tx, &tx, stop, cancel, progress))
         };
         for _ in 0..workers {
             let tx = tx.clone();
@@ -471,94 +449,29 @@ pub fn run(
             scope.spawn(move || worker(next_file, stop, cancel, existing, fields, &opts.read, &tx));
         }
         drop(tx);
-        let result = (|| -> Result<(), IndexError> {
-            let mut since_commit: u64 = 0;
-            let inflight = Arc::new(InFlight::default());
-            // Enough batches queued to keep each indexing thread busy while the next one
-            // waits, and no more: the rest wait in the readers' bounded channel.
-            let queue_limit = 2 * writer_threads(opts.threads, opts.memory_bytes) + 1;
-            for work in rx {
-                match work {
-                    Work::Batch {
-                        articles,
-                        done_bytes,
-                        done_articles,
-                    } => {
-                        let mut ops = Vec::new();
-                        for Analysed { id, docs, bytes } in articles {
-                            summary.articles += 1;
-                            let Some(docs) = docs else {
-                                summary.unchanged += 1;
-                                seen.insert(id);
-                                continue;
-                            };
-                            let indexed = existing.contains_key(&id);
-                            let again = seen.contains(&id);
-                            if indexed || again {
-                                ops.push(UserOperation::Delete(Term::from_field_text(
-                                    fields.id, &id,
-                                )));
-                            }
-                            if !again {
-                                if indexed {
-                                    summary.updated += 1;
-                                } else {
-                                    summary.added += 1;
-                                }
-                            }
-                            summary.paragraphs += docs.len();
-                            ops.extend(docs.into_iter().map(|d| UserOperation::Add(d.into())));
-                            seen.insert(id);
-                            since_commit += bytes;
-                        }
-                        if !inflight.wait_below(queue_limit, Duration::from_secs(30)) {
-                            // Nothing indexed for half a minute: a commit waits for
-                            // tantivy's threads and reports what stopped them, if anything.
-                            writer.commit()?;
-                            since_commit = 0;
-                        }
-                        if let Some(UserOperation::Add(last)) = ops
-                            .iter_mut()
-                            .rev()
-                            .find(|op| matches!(op, UserOperation::Add(_)))
-                        {
-                            inflight.ticket(last);
-                        }
-                        // One batch, one handoff to tantivy's indexing threads.
-                        writer.run(ops)?;
-                        progress.advance(done_bytes, done_articles);
-                        if since_commit >= opts.commit_every_bytes {
-                            writer.commit()?;
-                            since_commit = 0;
-                        }
-                    }
-                    Work::Problem(e, kind) => {
-                        match kind {
-                            Problem::SkippedFile => summary.skipped_files += 1,
-                            Problem::SkippedRecord => summary.skipped_records += 1,
-                            Problem::Warning => summary.warnings += 1,
-                        }
-                        if opts.strict && kind != Problem::Warning {
-                            stop.store(true, Ordering::Relaxed);
-                            return Err(IndexError::Strict(e));
-                        }
-                        progress.problem(&e.to_string(), kind == Problem::Warning);
-                    }
-                }
-            }
-            Ok(())
-        })();
+        let result = write_all(
+            &mut writer,
+            rx,
+            &existing,
+            &fields,
+            opts,
+            progress,
+            &mut summary,
+        );
         // Stops the walk and the workers if the loop above ended early.
         stop.store(true, Ordering::Relaxed);
         (result, walker.join().unwrap_or_default())
     });
     summary.files = found.files;
-    if let Err(e) = result {
-        // Nothing of this run is committed: the index stays as it was.
-        let _ = writer.rollback();
-        progress.finish();
-        return Err(e);
-    }
+    let seen = match result {
+        Ok(seen) => seen,
+        Err(e) => {
+            // Nothing of this run is committed: the index stays as it was.
+            let _ = writer.rollback();
+            progress.finish();
+            return Err(e);
+        }
+    };
     summary.interrupted = cancel.load(Ordering::Relaxed);
 
     if opts.prune && !summary.interrupted {
@@ -586,6 +499,125 @@ pub fn run(
     progress.finish();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The walk, on its own thread: sends each file found to the workers and each path
+/// that cannot be read to the writer, and says what it found.
+fn walk(
+    paths: &[PathBuf],
+    files: &mpsc::Sender<SourceFile>,
+    problems: &mpsc::SyncSender<Work>,
+    stop: &AtomicBool,
+    cancel: &AtomicBool,
+    progress: &dyn Progress,
+) -> Found {
+    let mut found = Found::default();
+    read::discover_each(
+        paths,
+        &mut |e| {
+            let _ = problems.send(Work::Problem(e, Problem::SkippedFile));
+        },
+        &mut |file| {
+            if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+                return false;
+            }
+            found.files += 1;
+            found.bytes += file.len;
+            if !found.roots.contains(root_of(&file.rel)) {
+                found.roots.insert(root_of(&file.rel).to_string());
+            }
+            files.send(file).is_ok()
+        },
+    );
+    progress.start(found.files, found.bytes);
+    found
+}
+
+/// The writer thread: hands the workers' batches to tantivy in the order they come,
+/// an article's delete before its new paragraphs, with a commit every
+/// `--commit-every`. Returns the ids of the articles that were read.
+fn write_all(
+    writer: &mut IndexWriter,
+    rx: mpsc::Receiver<Work>,
+    existing: &HashMap<String, Existing>,
+    fields: &Fields,
+    opts: &IndexOptions,
+    progress: &dyn Progress,
+    summary: &mut IndexSummary,
+) -> Result<HashSet<String>, IndexError> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut since_commit: u64 = 0;
+    let inflight = Arc::new(InFlight::default());
+    // Enough batches queued to keep each indexing thread busy while the next one
+    // waits, and no more: the rest wait in the readers' bounded channel.
+    let queue_limit = 2 * writer_threads(opts.threads, opts.memory_bytes) + 1;
+    for work in rx {
+        match work {
+            Work::Batch {
+                articles,
+                done_bytes,
+                done_articles,
+            } => {
+                let mut ops = Vec::new();
+                for Analysed { id, docs, bytes } in articles {
+                    summary.articles += 1;
+                    let Some(docs) = docs else {
+                        summary.unchanged += 1;
+                        seen.insert(id);
+                        continue;
+                    };
+                    let indexed = existing.contains_key(&id);
+                    let again = seen.contains(&id);
+                    if indexed || again {
+                        ops.push(UserOperation::Delete(Term::from_field_text(fields.id, &id)));
+                    }
+                    if !again {
+                        if indexed {
+                            summary.updated += 1;
+                        } else {
+                            summary.added += 1;
+                        }
+                    }
+                    summary.paragraphs += docs.len();
+                    ops.extend(docs.into_iter().map(|d| UserOperation::Add(d.into())));
+                    seen.insert(id);
+                    since_commit += bytes;
+                }
+                if !inflight.wait_below(queue_limit, Duration::from_secs(30)) {
+                    // Nothing indexed for half a minute: a commit waits for
+                    // tantivy's threads and reports what stopped them, if anything.
+                    writer.commit()?;
+                    since_commit = 0;
+                }
+                if let Some(UserOperation::Add(last)) = ops
+                    .iter_mut()
+                    .rev()
+                    .find(|op| matches!(op, UserOperation::Add(_)))
+                {
+                    inflight.ticket(last);
+                }
+                // One batch, one handoff to tantivy's indexing threads.
+                writer.run(ops)?;
+                progress.advance(done_bytes, done_articles);
+                if since_commit >= opts.commit_every_bytes {
+                    writer.commit()?;
+                    since_commit = 0;
+                }
+            }
+            Work::Problem(e, kind) => {
+                match kind {
+                    Problem::SkippedFile => summary.skipped_files += 1,
+                    Problem::SkippedRecord => summary.skipped_records += 1,
+                    Problem::Warning => summary.warnings += 1,
+                }
+                if opts.strict && kind != Problem::Warning {
+                    return Err(IndexError::Strict(e));
+                }
+                progress.problem(&e.to_string(), kind == Problem::Warning);
+            }
+        }
+    }
+    Ok(seen)
 }
 
 /// Merges the run's small segments at its end, in parallel.
