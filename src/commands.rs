@@ -27,7 +27,10 @@ pub fn run(cli: Cli) -> Result<bool> {
     choice.write_global();
     let index_dir = cli.index.clone();
     match cli.command {
-        Command::Index(args) => run_index(&index_dir, args),
+        Command::Index(args) => {
+            crate::alloc::use_mimalloc();
+            run_index(&index_dir, args)
+        }
         Command::Search(args) => run_search(&index_dir, args),
         Command::Extract(args) => run_extract(args),
         Command::Stats(args) => run_stats(&index_dir, args.json),

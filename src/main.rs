@@ -1,18 +1,15 @@
 //! The newsdex binary: parse the command line, run the command, map the outcome to an
 //! exit code (0 found, 1 nothing found, 2 error).
 
+mod alloc;
 mod cli;
 mod commands;
 
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc instead of glibc's malloc: indexing allocates and frees from several threads
-/// at once, and glibc kept the writer's freed buffers, so peak memory grew with the
-/// corpus (see README, Benchmark). Built without transparent huge pages (`no_thp`): a
-/// search is a short process, and zeroing 2 MiB pages for it cost more than it saved.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::Alloc = alloc::Alloc;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
