@@ -125,6 +125,16 @@ def run_measured(cmd: list[str], log_path: Path, stdin_text: str | None = None) 
     return Measured(proc.returncode == 0, wall, rss_kb / 1024, note)
 
 
+def median_measured(runs: list["Measured | None"]) -> "Measured | None":
+    """The run with the median wall time (the upper one of two middles); peak memory is
+    the highest of all runs. A failed run makes the whole measurement failed."""
+    if any(m is None or not m.ok for m in runs):
+        return next((m for m in runs if m is None or not m.ok), None)
+    ordered = sorted(runs, key=lambda m: m.wall_s)
+    mid = ordered[len(ordered) // 2]
+    return Measured(True, mid.wall_s, max(m.peak_rss_mb for m in runs), mid.note)
+
+
 def version_of(cmd: list[str]) -> str:
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
@@ -320,7 +330,8 @@ def time_searches(tools: list[ToolResult], runs: int) -> None:
         t.failures //= max(1, runs)
 
 
-def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Query], runs: int):
+def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Query], runs: int,
+                  index_only: bool = False):
     idx = scratch / "idx" / f"newsdex-x{corpus.scale}"
     shutil.rmtree(idx, ignore_errors=True)
     idx.parent.mkdir(parents=True, exist_ok=True)
@@ -338,6 +349,8 @@ def bench_newsdex(newsdex: Path, scratch: Path, corpus: Corpus, queries: list[Qu
         r = ToolResult("newsdex", m)
         return r
     r = ToolResult("newsdex", m, du_bytes(idx), env=env)
+    if index_only:
+        return r
     r.cmds = [
         [str(newsdex), "search", q.text, "--index", str(idx), "--limit", "10"] for q in queries
     ]
@@ -368,7 +381,7 @@ TANTIVY_EQUAL = "tantivy-cli -t"
 
 
 def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Query],
-                  equal_settings: bool):
+                  equal_settings: bool, index_only: bool = False):
     name = TANTIVY_EQUAL + f" {THREADS}" if equal_settings else TANTIVY_DEFAULT
     idx = scratch / "idx" / (f"tantivy-t{THREADS}-x{corpus.scale}" if equal_settings
                              else f"tantivy-x{corpus.scale}")
@@ -392,7 +405,7 @@ def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     if not m.ok:
         return ToolResult(name, m)
     r = ToolResult(name, m, du_bytes(idx))
-    if equal_settings:
+    if equal_settings or index_only:
         return r  # the same index as the other run: searched once, there
     r.cmds = [[str(tantivy), "search", "-i", str(idx), "-q", q.tantivy()] for q in queries]
     # tantivy-cli prints one line per matching document.
@@ -402,7 +415,8 @@ def bench_tantivy(tantivy: Path, scratch: Path, corpus: Corpus, queries: list[Qu
     return r
 
 
-def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Query]):
+def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Query],
+                 index_only: bool = False):
     db = scratch / "idx" / f"sqlite-x{corpus.scale}.db"
     db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-journal", "-wal"):
@@ -418,6 +432,8 @@ def bench_sqlite(sqlite: Path, scratch: Path, corpus: Corpus, queries: list[Quer
     if not m.ok:
         return ToolResult("sqlite3 FTS5", m)
     r = ToolResult("sqlite3 FTS5", m, du_bytes(db))
+    if index_only:
+        return r
     r.cmds = [[str(sqlite), str(db), q.sqlite_sql()] for q in queries]
     for q in queries:
         p = subprocess.run(
@@ -502,6 +518,7 @@ def render(
     runs: int,
     nq: int,
     micro_dir: Path | None = None,
+    index_runs: int = 1,
 ) -> str:
     out = ["## Results", ""]
     out += machine()
@@ -510,8 +527,10 @@ def render(
         f"- queries: {nq} (`bench/queries.txt`), each run {runs}× after one warm-up run; "
         "latency is a whole process per query (start, open, search, snippets, output "
         "read through a pipe); p50/p95 over all queries × runs",
-        "- MB/s is raw article text (the .txt bytes) per second of wall time; "
-        "size ×raw is the index on disk over that raw text",
+        f"- indexing: each tool {index_runs}× from scratch, the tools taking turns; the "
+        "median run's wall time and the highest peak RSS; MB/s is raw article text (the "
+        ".txt bytes) per second of wall time; size ×raw is the index on disk over that "
+        "raw text",
         "",
     ]
     for rep in reports:
@@ -673,6 +692,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10,50", help="comma list of corpus copies")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per query and tool")
+    ap.add_argument("--index-runs", type=int, default=3,
+                    help="timed indexing runs per tool (the median is reported)")
     ap.add_argument("--scratch", type=Path, required=True)
     ap.add_argument("--data", type=Path, required=True, help="the BBC folder")
     ap.add_argument("--newsdex", type=Path, required=True)
@@ -711,20 +732,30 @@ def main() -> int:
             build_paragraph_inputs(a.scratch, a.newsdex, corpus)
         except (subprocess.CalledProcessError, RuntimeError) as e:
             log(f"could not build paragraph inputs: {e}")
-        tools.append(bench_newsdex(a.newsdex, a.scratch, corpus, queries, a.runs))
-        if a.tantivy and corpus.tantivy_json:
-            tools.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries, False))
-            if THREADS > 1:
-                tools.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries, True))
-        if a.sqlite and corpus.sqlite_csv:
-            tools.append(bench_sqlite(a.sqlite, a.scratch, corpus, queries))
+        # Indexing is timed `--index-runs` times, the tools taking turns in each round,
+        # and each tool's median run is reported: one run each put the ratios 10-30%
+        # apart between two runs of the benchmark. The last round's indexes are searched.
+        rounds: list[list[ToolResult]] = []
+        for i in range(a.index_runs):
+            last = i == a.index_runs - 1
+            ts = [bench_newsdex(a.newsdex, a.scratch, corpus, queries, a.runs, not last)]
+            if a.tantivy and corpus.tantivy_json:
+                ts.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries, False, not last))
+                if THREADS > 1:
+                    ts.append(bench_tantivy(a.tantivy, a.scratch, corpus, queries, True, not last))
+            if a.sqlite and corpus.sqlite_csv:
+                ts.append(bench_sqlite(a.sqlite, a.scratch, corpus, queries, not last))
+            rounds.append(ts)
+        for j, t in enumerate(rounds[-1]):
+            t.index = median_measured([r[j].index for r in rounds])
+            tools.append(t)
         if a.rg:
             tools.append(bench_rg(a.rg, corpus, queries))
         log(f"searching x{scale}: {len(queries)} queries × {a.runs} runs, tools interleaved")
         time_searches(tools, a.runs)
         reports.append(ScaleReport(corpus, tools))
         # Write after every scale, so an interrupted long run still leaves a report.
-        report = render(reports, versions, a.runs, len(queries), a.micro)
+        report = render(reports, versions, a.runs, len(queries), a.micro, a.index_runs)
         a.out.parent.mkdir(parents=True, exist_ok=True)
         a.out.write_text(report)
         raw = {
@@ -734,7 +765,7 @@ def main() -> int:
             for r in reports
         }
         (a.scratch / "results.json").write_text(json.dumps(raw))
-    print(render(reports, versions, a.runs, len(queries), a.micro))
+    print(render(reports, versions, a.runs, len(queries), a.micro, a.index_runs))
     if a.readme:
         update_readme(a.readme, a.out.read_text())
     log(f"report written to {a.out}; raw timings in {a.scratch / 'results.json'}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # newsdex benchmark against tantivy-cli, SQLite FTS5 and ripgrep, in one run.
 #
-#   bench/run.sh [--scales 1,10,50] [--runs 5] [--scratch DIR] [--data DIR] [--no-micro]
+#   bench/run.sh [--scales 1,10,50] [--runs 5] [--index-runs 3] [--scratch DIR] [--data DIR] [--no-micro]
 #                [--update-readme]
 #
 # Builds newsdex (release), installs the peers that are missing into SCRATCH/tools with
@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 SCALES=1,10,50
 RUNS=5
+INDEX_RUNS=3
 MICRO=1
 README_ARG=()
 SCRATCH=${NEWSDEX_BENCH_DIR:-/tmp/newsdex-bench}
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --scales) SCALES=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
+        --index-runs) INDEX_RUNS=$2; shift 2 ;;
         --scratch) SCRATCH=$2; shift 2 ;;
         --data) DATA=$2; shift 2 ;;
         --no-micro) MICRO=0; shift ;;
@@ -100,7 +102,7 @@ if [ "$MICRO" = 1 ]; then
         >"$SCRATCH/logs/criterion.log" 2>&1 || say "cargo bench failed; see $SCRATCH/logs/criterion.log"
 fi
 
-ARGS=(--scales "$SCALES" --runs "$RUNS" --scratch "$SCRATCH" --data "$DATA" --newsdex "$NEWSDEX")
+ARGS=(--scales "$SCALES" --runs "$RUNS" --index-runs "$INDEX_RUNS" --scratch "$SCRATCH" --data "$DATA" --newsdex "$NEWSDEX")
 [ -n "$TANTIVY" ] && ARGS+=(--tantivy "$TANTIVY")
 [ -n "$SQLITE" ] && ARGS+=(--sqlite "$SQLITE")
 [ -n "$RG" ] && ARGS+=(--rg "$RG")
