@@ -491,7 +491,8 @@ pub fn run(
             &mut writer,
             dir,
             opts.memory_bytes as u64,
-            opts.threads,
+            // The writer's threads, whose budget each segment was cut to.
+            writer_threads(opts.threads, opts.memory_bytes),
             progress,
         )?;
     }
