@@ -7,6 +7,7 @@ use crate::snippet::{self, Highlighter, Snippet};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
+use std::sync::OnceLock;
 use std::time::Instant;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::columnar::StrColumn;
@@ -203,30 +204,76 @@ pub struct Engine {
 /// The columns a hit is displayed from, for one segment. Everything but the paragraph's
 /// text (and the rare source or author) lives in columns: headline, id and entities
 /// repeat across an article, and a column is read without decompressing a store block.
+/// Each column is opened when first asked for: ranking needs `para` only, and opening
+/// a column reads its metadata, pages that a short search process faults in.
 struct SegmentColumns {
-    id: Option<StrColumn>,
-    title: Option<StrColumn>,
-    kind: Option<StrColumn>,
-    person: Option<StrColumn>,
-    country: Option<StrColumn>,
-    org: Option<StrColumn>,
-    para: Option<tantivy::columnar::Column<u64>>,
-    date: Option<tantivy::columnar::Column<tantivy::DateTime>>,
+    fast: tantivy::fastfield::FastFieldReaders,
+    id: OnceLock<Option<StrColumn>>,
+    title: OnceLock<Option<StrColumn>>,
+    kind: OnceLock<Option<StrColumn>>,
+    person: OnceLock<Option<StrColumn>>,
+    country: OnceLock<Option<StrColumn>>,
+    org: OnceLock<Option<StrColumn>>,
+    para: OnceLock<Option<tantivy::columnar::Column<u64>>>,
+    date: OnceLock<Option<tantivy::columnar::Column<tantivy::DateTime>>>,
 }
 
 impl SegmentColumns {
-    fn open(seg: &tantivy::SegmentReader) -> tantivy::Result<SegmentColumns> {
-        let fast = seg.fast_fields();
-        Ok(SegmentColumns {
-            id: fast.str("id")?,
-            title: fast.str("title")?,
-            kind: fast.str("kind")?,
-            person: fast.str("person")?,
-            country: fast.str("country")?,
-            org: fast.str("org")?,
-            para: fast.u64("para").ok(),
-            date: fast.date("date").ok(),
-        })
+    fn open(seg: &tantivy::SegmentReader) -> SegmentColumns {
+        SegmentColumns {
+            fast: seg.fast_fields().clone(),
+            id: OnceLock::new(),
+            title: OnceLock::new(),
+            kind: OnceLock::new(),
+            person: OnceLock::new(),
+            country: OnceLock::new(),
+            org: OnceLock::new(),
+            para: OnceLock::new(),
+            date: OnceLock::new(),
+        }
+    }
+
+    fn str<'a>(
+        &self,
+        cell: &'a OnceLock<Option<StrColumn>>,
+        name: &str,
+    ) -> Result<&'a Option<StrColumn>, QueryError> {
+        if let Some(col) = cell.get() {
+            return Ok(col);
+        }
+        let col = self.fast.str(name)?;
+        Ok(cell.get_or_init(|| col))
+    }
+
+    fn id(&self) -> Result<&Option<StrColumn>, QueryError> {
+        self.str(&self.id, "id")
+    }
+    fn title(&self) -> Result<&Option<StrColumn>, QueryError> {
+        self.str(&self.title, "title")
+    }
+    fn kind(&self) -> Result<&Option<StrColumn>, QueryError> {
+        self.str(&self.kind, "kind")
+    }
+    fn person(&self) -> Result<&Option<StrColumn>, QueryError> {
+        self.str(&self.person, "person")
+    }
+    fn country(&self) -> Result<&Option<StrColumn>, QueryError> {
+        self.str(&self.country, "country")
+    }
+    fn org(&self) -> Result<&Option<StrColumn>, QueryError> {
+        self.str(&self.org, "org")
+    }
+    fn para(&self, doc: DocId) -> Option<u64> {
+        self.para
+            .get_or_init(|| self.fast.u64("para").ok())
+            .as_ref()
+            .and_then(|c| c.first(doc))
+    }
+    fn date(&self, doc: DocId) -> Option<tantivy::DateTime> {
+        self.date
+            .get_or_init(|| self.fast.date("date").ok())
+            .as_ref()
+            .and_then(|c| c.first(doc))
     }
 }
 
@@ -542,9 +589,7 @@ impl Engine {
         for (score, addr) in docs {
             let para = self
                 .columns(addr.segment_ord)?
-                .para
-                .as_ref()
-                .and_then(|c| c.first(addr.doc_id))
+                .para(addr.doc_id)
                 .unwrap_or(0);
             boosted.push((score * lead_boost(para), addr, None));
         }
@@ -579,7 +624,7 @@ impl Engine {
 
     fn article_id_of(&self, addr: DocAddress) -> Result<String, QueryError> {
         let cols = self.columns(addr.segment_ord)?;
-        Ok(first_str(&cols.id, addr.doc_id)?.unwrap_or_default())
+        Ok(first_str(cols.id()?, addr.doc_id)?.unwrap_or_default())
     }
 
     /// Matches without a text query: newest articles first, then by article, then by
@@ -596,17 +641,11 @@ impl Engine {
             .search(query, &tantivy::collector::DocSetCollector)?;
         for addr in docs {
             let cols = self.columns(addr.segment_ord)?;
-            let id = first_str(&cols.id, addr.doc_id)?.unwrap_or_default();
+            let id = first_str(cols.id()?, addr.doc_id)?.unwrap_or_default();
             let date = cols
-                .date
-                .as_ref()
-                .and_then(|c| c.first(addr.doc_id))
+                .date(addr.doc_id)
                 .map_or(i64::MIN, |d| d.into_timestamp_secs());
-            let para = cols
-                .para
-                .as_ref()
-                .and_then(|c| c.first(addr.doc_id))
-                .unwrap_or(0);
+            let para = cols.para(addr.doc_id).unwrap_or(0);
             keyed.push((std::cmp::Reverse(date), id, para, addr));
         }
         keyed.sort();
@@ -629,7 +668,7 @@ impl Engine {
         }
         let cols = std::sync::Arc::new(SegmentColumns::open(
             self.searcher.segment_reader(segment_ord),
-        )?);
+        ));
         columns.insert(segment_ord, cols.clone());
         Ok(cols)
     }
@@ -668,29 +707,29 @@ impl Engine {
         };
         let text = text_of(f.text).unwrap_or_default();
         let snippet = hl.snippet(&text, snippet_bytes);
-        let article_id = first_str(&cols.id, d)?.unwrap_or_default();
-        let persons = by_mention(facet_leaves(&cols.person, d)?, &text);
-        let orgs = by_mention(facet_leaves(&cols.org, d)?, &text);
+        let article_id = first_str(cols.id()?, d)?.unwrap_or_default();
+        let persons = by_mention(facet_leaves(cols.person()?, d)?, &text);
+        let orgs = by_mention(facet_leaves(cols.org()?, d)?, &text);
         Ok(Hit {
             rank: 0,
             score: 0.0,
             article_id: article_id.clone(),
-            title: first_str(&cols.title, d)?,
-            para: cols.para.as_ref().and_then(|c| c.first(d)).unwrap_or(0) as u32,
-            kind: first_str(&cols.kind, d)?
+            title: first_str(cols.title()?, d)?,
+            para: cols.para(d).unwrap_or(0) as u32,
+            kind: first_str(cols.kind()?, d)?
                 .unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
             source: match text_of(f.source) {
                 Some(source) => source,
                 None => article_id.clone(),
             },
-            date: cols.date.as_ref().and_then(|c| c.first(d)).and_then(|d| {
+            date: cols.date(d).and_then(|d| {
                 chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0)
                     .map(|d| d.format("%Y-%m-%d").to_string())
             }),
             text,
             snippet,
             persons,
-            countries: facet_leaves(&cols.country, d)?
+            countries: facet_leaves(cols.country()?, d)?
                 .iter()
                 .map(|c| CountryRef::from_code(c))
                 .collect(),
