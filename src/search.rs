@@ -208,61 +208,46 @@ pub struct Engine {
 /// a column reads its metadata, pages that a short search process faults in.
 struct SegmentColumns {
     fast: tantivy::fastfield::FastFieldReaders,
-    id: OnceLock<Option<StrColumn>>,
-    title: OnceLock<Option<StrColumn>>,
-    kind: OnceLock<Option<StrColumn>>,
-    person: OnceLock<Option<StrColumn>>,
-    country: OnceLock<Option<StrColumn>>,
-    org: OnceLock<Option<StrColumn>>,
+    strs: [OnceLock<Option<StrColumn>>; StrCol::NAMES.len()],
     para: OnceLock<Option<tantivy::columnar::Column<u64>>>,
     date: OnceLock<Option<tantivy::columnar::Column<tantivy::DateTime>>>,
+}
+
+/// The string columns of [`SegmentColumns`].
+#[derive(Clone, Copy)]
+enum StrCol {
+    Id,
+    Title,
+    Kind,
+    Person,
+    Country,
+    Org,
+}
+
+impl StrCol {
+    /// Field names, in the order of the variants.
+    const NAMES: [&'static str; 6] = ["id", "title", "kind", "person", "country", "org"];
 }
 
 impl SegmentColumns {
     fn open(seg: &tantivy::SegmentReader) -> SegmentColumns {
         SegmentColumns {
             fast: seg.fast_fields().clone(),
-            id: OnceLock::new(),
-            title: OnceLock::new(),
-            kind: OnceLock::new(),
-            person: OnceLock::new(),
-            country: OnceLock::new(),
-            org: OnceLock::new(),
+            strs: Default::default(),
             para: OnceLock::new(),
             date: OnceLock::new(),
         }
     }
 
-    fn str<'a>(
-        &self,
-        cell: &'a OnceLock<Option<StrColumn>>,
-        name: &str,
-    ) -> Result<&'a Option<StrColumn>, QueryError> {
-        if let Some(col) = cell.get() {
-            return Ok(col);
+    fn str(&self, col: StrCol) -> Result<&Option<StrColumn>, QueryError> {
+        let cell = &self.strs[col as usize];
+        if let Some(c) = cell.get() {
+            return Ok(c);
         }
-        let col = self.fast.str(name)?;
-        Ok(cell.get_or_init(|| col))
+        let c = self.fast.str(StrCol::NAMES[col as usize])?;
+        Ok(cell.get_or_init(|| c))
     }
 
-    fn id(&self) -> Result<&Option<StrColumn>, QueryError> {
-        self.str(&self.id, "id")
-    }
-    fn title(&self) -> Result<&Option<StrColumn>, QueryError> {
-        self.str(&self.title, "title")
-    }
-    fn kind(&self) -> Result<&Option<StrColumn>, QueryError> {
-        self.str(&self.kind, "kind")
-    }
-    fn person(&self) -> Result<&Option<StrColumn>, QueryError> {
-        self.str(&self.person, "person")
-    }
-    fn country(&self) -> Result<&Option<StrColumn>, QueryError> {
-        self.str(&self.country, "country")
-    }
-    fn org(&self) -> Result<&Option<StrColumn>, QueryError> {
-        self.str(&self.org, "org")
-    }
     fn para(&self, doc: DocId) -> Option<u64> {
         self.para
             .get_or_init(|| self.fast.u64("para").ok())
@@ -624,7 +609,7 @@ impl Engine {
 
     fn article_id_of(&self, addr: DocAddress) -> Result<String, QueryError> {
         let cols = self.columns(addr.segment_ord)?;
-        Ok(first_str(cols.id()?, addr.doc_id)?.unwrap_or_default())
+        Ok(first_str(cols.str(StrCol::Id)?, addr.doc_id)?.unwrap_or_default())
     }
 
     /// Matches without a text query: newest articles first, then by article, then by
@@ -641,7 +626,7 @@ impl Engine {
             .search(query, &tantivy::collector::DocSetCollector)?;
         for addr in docs {
             let cols = self.columns(addr.segment_ord)?;
-            let id = first_str(cols.id()?, addr.doc_id)?.unwrap_or_default();
+            let id = first_str(cols.str(StrCol::Id)?, addr.doc_id)?.unwrap_or_default();
             let date = cols
                 .date(addr.doc_id)
                 .map_or(i64::MIN, |d| d.into_timestamp_secs());
@@ -707,16 +692,16 @@ impl Engine {
         };
         let text = text_of(f.text).unwrap_or_default();
         let snippet = hl.snippet(&text, snippet_bytes);
-        let article_id = first_str(cols.id()?, d)?.unwrap_or_default();
-        let persons = by_mention(facet_leaves(cols.person()?, d)?, &text);
-        let orgs = by_mention(facet_leaves(cols.org()?, d)?, &text);
+        let article_id = first_str(cols.str(StrCol::Id)?, d)?.unwrap_or_default();
+        let persons = by_mention(facet_leaves(cols.str(StrCol::Person)?, d)?, &text);
+        let orgs = by_mention(facet_leaves(cols.str(StrCol::Org)?, d)?, &text);
         Ok(Hit {
             rank: 0,
             score: 0.0,
             article_id: article_id.clone(),
-            title: first_str(cols.title()?, d)?,
+            title: first_str(cols.str(StrCol::Title)?, d)?,
             para: cols.para(d).unwrap_or(0) as u32,
-            kind: first_str(cols.kind()?, d)?
+            kind: first_str(cols.str(StrCol::Kind)?, d)?
                 .unwrap_or_else(|| ParagraphKind::Paragraph.as_str().into()),
             source: match text_of(f.source) {
                 Some(source) => source,
@@ -729,7 +714,7 @@ impl Engine {
             text,
             snippet,
             persons,
-            countries: facet_leaves(cols.country()?, d)?
+            countries: facet_leaves(cols.str(StrCol::Country)?, d)?
                 .iter()
                 .map(|c| CountryRef::from_code(c))
                 .collect(),
@@ -893,8 +878,7 @@ impl Engine {
             .searcher
             .search(&q, &tantivy::collector::DocSetCollector)?;
         let mut hits = Vec::new();
-        let mut addrs: Vec<DocAddress> = docs.into_iter().collect();
-        addrs.sort();
+        let addrs: Vec<DocAddress> = docs.into_iter().collect();
         for (addr, doc) in addrs.iter().zip(self.docs(addrs.iter().copied())?) {
             hits.push(self.hit_from_doc(&doc, *addr, &Highlighter::default(), usize::MAX)?);
         }
