@@ -461,12 +461,22 @@ impl Engine {
             filter_persons,
             filter_countries,
         } = self.prepare(&opts.query, &opts.filters, false)?;
-        // Counting through the weight is O(1) for a term without deletions, where a
-        // counting collector would visit every matching document.
-        let total_hits = query.count(&self.searcher)?;
+        // A phrase is checked against positions for every candidate, and neither the
+        // count nor the ranking can skip any: one pass does both. Otherwise counting
+        // through the weight is O(1) for a term without deletions, and ranking prunes
+        // (block-WAND), which a counting pass beside it would defeat.
+        let one_pass = has_text && !opts.group && needs_positions(&*query);
+        let mut total_hits = 0;
+        if !one_pass {
+            total_hits = query.count(&self.searcher)?;
+        }
         let (ranked, total_articles) = if opts.group {
             let (r, n) = self.grouped(&*query, has_text, opts)?;
             (r, Some(n))
+        } else if one_pass {
+            let (n, ranked) = self.top_by_score_counted(&*query, opts.offset, opts.limit)?;
+            total_hits = n;
+            (ranked, None)
         } else if has_text {
             (self.top_by_score(&*query, opts.offset, opts.limit)?, None)
         } else {
@@ -557,19 +567,43 @@ impl Engine {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<RankedDoc>, QueryError> {
+        let top = TopDocs::with_limit(self.pool(offset, limit)).order_by_score();
+        self.boosted(self.searcher.search(query, &top)?, offset, limit)
+    }
+
+    /// [`Self::top_by_score`] and the number of matches, from one pass over them.
+    fn top_by_score_counted(
+        &self,
+        query: &dyn Query,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<RankedDoc>), QueryError> {
+        let top = TopDocs::with_limit(self.pool(offset, limit)).order_by_score();
+        let (count, docs) = self.searcher.search(query, &(Count, top))?;
+        Ok((count, self.boosted(docs, offset, limit)?))
+    }
+
+    /// How many of the best BM25 hits to re-rank for a page of `limit` after `offset`.
+    fn pool(&self, offset: usize, limit: usize) -> usize {
         let wanted = offset.saturating_add(limit).max(1);
         // A power of two, so paging through results reuses the same pool.
-        let pool = wanted
+        wanted
             .saturating_mul(4)
             .max(64)
             .checked_next_power_of_two()
             .unwrap_or(usize::MAX)
             // tantivy reserves room for the whole pool: never more than there are docs.
             .min(self.searcher.num_docs() as usize)
-            .max(1);
-        let docs = self
-            .searcher
-            .search(query, &TopDocs::with_limit(pool).order_by_score())?;
+            .max(1)
+    }
+
+    /// The page after `offset` of `docs` re-ordered with the lead-paragraph boost.
+    fn boosted(
+        &self,
+        docs: Vec<(f32, DocAddress)>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<RankedDoc>, QueryError> {
         let mut boosted: Vec<RankedDoc> = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
             let para = self
@@ -937,6 +971,13 @@ fn split_prefixes(query: &str) -> (String, Vec<Prefix>) {
 /// News is written lead first: the opening paragraphs state the story, later ones
 /// elaborate. A mild boost for early paragraphs (x1.25 for the first, fading to 1)
 /// breaks near-ties of BM25 in favour of the paragraph that is about the topic.
+/// Whether `query` checks word positions (it has a phrase).
+fn needs_positions(query: &dyn Query) -> bool {
+    let mut positions = false;
+    query.query_terms(&mut |_, needs| positions |= needs);
+    positions
+}
+
 fn lead_boost(para: u64) -> f32 {
     if para == 0 {
         1.0
@@ -1250,6 +1291,38 @@ mod tests {
             split_entity_terms("Trump’s person:trump", &Filters::default()).expect("split");
         assert_eq!(rest, "Trump’s ");
         assert_eq!(filters.persons, vec![vec!["trump".to_string()]]);
+    }
+
+    // A phrase is counted by the pass that ranks it; the count must still cover every
+    // match, not the page, and agree with counting through the weight.
+    #[test]
+    fn a_phrase_is_counted_in_the_pass_that_ranks_it() {
+        let (_dir, engine) = engine_over(concat!(
+            "{\"id\": \"a\", \"body\": \"The ferry sailed at dawn.\\n\\nNo ferry today.\"}\n",
+            "{\"id\": \"b\", \"body\": \"A ferry sailed late.\\n\\nThe sailed ferry.\"}\n",
+            "{\"id\": \"c\", \"body\": \"Once more the ferry sailed.\"}\n",
+        ));
+        let phrase = engine
+            .prepare("\"ferry sailed\"", &Filters::default(), false)
+            .expect("prepare");
+        assert!(needs_positions(&*phrase.query));
+        let words = engine
+            .prepare("ferry sailed", &Filters::default(), false)
+            .expect("prepare");
+        assert!(!needs_positions(&*words.query));
+        let found = engine
+            .search(&SearchOptions {
+                query: "\"ferry sailed\"".into(),
+                limit: 1,
+                ..SearchOptions::default()
+            })
+            .expect("search");
+        assert_eq!(found.hits.len(), 1);
+        assert_eq!(found.total_hits, 3);
+        assert_eq!(
+            found.total_hits,
+            phrase.query.count(engine.searcher()).expect("count")
+        );
     }
 
     // Found by the `query` fuzz target: tantivy allocated `limit + offset` slots.
