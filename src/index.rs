@@ -105,7 +105,8 @@ pub struct IndexSummary {
 
 /// Receives progress while indexing; the binary draws it, tests ignore it.
 pub trait Progress: Sync {
-    /// Called once the sources are known.
+    /// Called once the sources are known; earlier with an estimate when a big archive
+    /// takes long to walk.
     fn start(&self, files: usize, bytes: u64);
     /// A source has been read completely.
     fn advance(&self, bytes: u64, articles: u64);
@@ -461,10 +462,13 @@ pub fn run(
     // A few batches in flight per worker keep the writer fed without holding much text.
     let (tx, rx) = mpsc::sync_channel::<Work>(2 * workers);
     // Files go to the workers as the walk finds them: on 100,000 files the walk alone
-    // took a third of a second with the cores idle.
-    let (files_tx, files_rx) = mpsc::channel::<SourceFile>();
-    let files_rx = Mutex::new(files_rx);
-    let next_file = || files_rx.lock().ok()?.recv().ok();
+    // took a third of a second with the cores idle. The queue is bounded so that a walk
+    // far ahead of the readers holds a few MB, not 150 bytes for every file of the archive.
+    let (files_tx, files_rx) = mpsc::sync_channel::<SourceFile>(FILE_QUEUE);
+    // Taken away when the run ends early, so that a walk waiting for room in the queue
+    // is told to stop instead of waiting for ever.
+    let files_rx = Mutex::new(Some(files_rx));
+    let next_file = || files_rx.lock().ok()?.as_ref()?.recv().ok();
 
     let (result, found) = std::thread::scope(|scope| {
         let walker = {
@@ -489,6 +493,12 @@ pub fn run(
         );
         // Stops the walk and the workers if the loop above ended early.
         stop.store(true, Ordering::Relaxed);
+        drop(
+            files_rx
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take(),
+        );
         (result, walker.join().unwrap_or_default())
     });
     summary.files = found.files;
@@ -536,17 +546,29 @@ pub fn run(
     Ok(summary)
 }
 
+/// Files the walk may be ahead of the readers.
+#[cfg(not(test))]
+const FILE_QUEUE: usize = 16 * 1024;
+/// Small in unit tests, so that they reach a full queue with a few hundred files.
+#[cfg(test)]
+const FILE_QUEUE: usize = 16;
+
 /// The walk, on its own thread: sends each file found to the workers and each path
 /// that cannot be read to the writer, and says what it found.
+///
+/// The progress bar gets its total when the walk ends. An archive of more files than
+/// [`FILE_QUEUE`] makes the walk wait for the readers, so it ends late: the files are
+/// counted first (cheaply, see [`read::count_files`]) for an estimate meanwhile.
 fn walk(
     paths: &[PathBuf],
-    files: &mpsc::Sender<SourceFile>,
+    files: &mpsc::SyncSender<SourceFile>,
     problems: &mpsc::SyncSender<Work>,
     stop: &AtomicBool,
     cancel: &AtomicBool,
     progress: &dyn Progress,
 ) -> Found {
     let mut found = Found::default();
+    let mut estimated = false;
     read::discover_each(
         paths,
         &mut |e| {
@@ -561,7 +583,19 @@ fn walk(
             if !found.roots.contains(root_of(&file.rel)) {
                 found.roots.insert(root_of(&file.rel).to_string());
             }
-            files.send(file).is_ok()
+            match files.try_send(file) {
+                Ok(()) => true,
+                Err(mpsc::TrySendError::Full(file)) => {
+                    if !estimated {
+                        estimated = true;
+                        let total = read::count_files(paths).max(found.files);
+                        let per_file = found.bytes / found.files as u64;
+                        progress.start(total, per_file * total as u64);
+                    }
+                    files.send(file).is_ok()
+                }
+                Err(mpsc::TrySendError::Disconnected(_)) => false,
+            }
         },
     );
     progress.start(found.files, found.bytes);
@@ -843,6 +877,103 @@ pub fn delete(dir: &Path, ids: &[String]) -> Result<Vec<String>, IndexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a run told the progress bar when it started.
+    #[derive(Default)]
+    struct Starts(Mutex<Vec<(usize, u64)>>);
+
+    impl Progress for Starts {
+        fn start(&self, files: usize, bytes: u64) {
+            self.0.lock().expect("lock").push((files, bytes));
+        }
+        fn advance(&self, _: u64, _: u64) {}
+        fn problem(&self, _: &str, _: bool) {}
+        fn finish(&self) {}
+    }
+
+    /// A folder of `n` one-paragraph articles, in name order; the one at `empty` (if
+    /// any) is an empty file, which `--strict` refuses.
+    fn folder(n: usize, empty: Option<usize>) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("news");
+        std::fs::create_dir(&root).expect("mkdir");
+        for i in 0..n {
+            let text = if empty == Some(i) {
+                String::new()
+            } else {
+                format!("Report {i}\n\nThe ferry number {i} sailed.\n")
+            };
+            std::fs::write(root.join(format!("a{i:04}.txt")), text).expect("write");
+        }
+        (dir, root)
+    }
+
+    // The walk runs ahead of the readers by FILE_QUEUE files at most; until it ends, the
+    // progress bar has an estimate from a count of the files.
+    #[test]
+    fn a_walk_ahead_of_the_readers_waits_and_estimates_the_total() {
+        let (_dir, root) = folder(100, None);
+        let (files_tx, files_rx) = mpsc::sync_channel(FILE_QUEUE);
+        let (problems_tx, _problems_rx) = mpsc::sync_channel(16);
+        let starts = Starts::default();
+        let (stop, cancel) = (AtomicBool::new(false), AtomicBool::new(false));
+        let paths = [root];
+        let found = std::thread::scope(|scope| {
+            let walker =
+                scope.spawn(|| walk(&paths, &files_tx, &problems_tx, &stop, &cancel, &starts));
+            // Nothing is read until the walk has filled the queue and estimated.
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while starts.0.lock().expect("lock").is_empty() {
+                assert!(Instant::now() < deadline, "no estimate");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let mut read = 0;
+            while read < 100 {
+                files_rx
+                    .recv_timeout(Duration::from_secs(30))
+                    .expect("a file");
+                read += 1;
+            }
+            walker.join().expect("walk")
+        });
+        let bytes: u64 = std::fs::read_dir(&paths[0])
+            .expect("read dir")
+            .map(|e| e.expect("entry").metadata().expect("metadata").len())
+            .sum();
+        assert_eq!((found.files, found.bytes), (100, bytes));
+        let starts = starts.0.into_inner().expect("lock");
+        assert_eq!(starts.len(), 2, "{starts:?}");
+        assert_eq!(starts[0].0, 100, "the estimate counts every file");
+        assert_eq!(starts[1], (100, bytes), "then the walk's own figures");
+    }
+
+    // A run that stops early (here at a bad file with --strict) while the walk waits for
+    // room in the queue must end, not wait for readers that are gone. The bad file comes
+    // after more than a queue of files, so the walk is waiting when the run stops.
+    #[test]
+    fn a_run_ending_early_does_not_wait_for_a_walk_ahead_of_it() {
+        let (dir, root) = folder(3000, Some(2 * FILE_QUEUE));
+        let index = dir.path().join("index");
+        let opts = IndexOptions {
+            threads: 1,
+            memory_bytes: MIN_THREAD_MEMORY,
+            strict: true,
+            ..IndexOptions::default()
+        };
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let result = run(&index, &[root], &opts, &NoProgress, &AtomicBool::new(false));
+            let _ = tx.send(result.map(|s| s.articles));
+        });
+        let result = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the run ended");
+        assert!(
+            matches!(result, Err(IndexError::Strict(_))),
+            "{:?}",
+            result.err()
+        );
+    }
 
     fn sizes(mb: &[u64]) -> Vec<(usize, u64)> {
         mb.iter().map(|m| m << 20).enumerate().collect()

@@ -22,7 +22,7 @@ mod record;
 mod text;
 
 pub use date::parse_date;
-pub use discover::{discover, discover_each};
+pub use discover::{count_files, discover, discover_each};
 pub use normalize::normalize_body;
 
 use crate::model::Article;
