@@ -240,11 +240,13 @@ impl Lexicon {
             first_bytes[p.as_bytes()[0] as usize] = true;
         }
         // Searched anchored at word starts only, which is much cheaper than a scan of
-        // every byte: phrases always begin a word.
+        // every byte: phrases always begin a word. A contiguous NFA rather than a DFA:
+        // the DFA's searches took 30% fewer instructions, but it cost 7 MB of every
+        // indexing run's memory and more instructions to build than it saved on 1x BBC.
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .expect("the gazetteer patterns build an automaton");
 
