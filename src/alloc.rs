@@ -20,8 +20,16 @@ use mimalloc::MiMalloc;
 
 static MIMALLOC: AtomicBool = AtomicBool::new(false);
 
+/// `mi_option_purge_delay` in mimalloc.h (v3), which the bindings do not name.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 /// Sends every allocation from now on to mimalloc.
 pub fn use_mimalloc() {
+    // Freed memory goes back to the system at once, not a second later: tantivy frees a
+    // segment's buffers and allocates the next one's straight after, and for that second
+    // both were resident, 20-25 MB more at the peak of a run. No cost in time measured.
+    // SAFETY: sets a plain option; mimalloc reads it at each purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     MIMALLOC.store(true, Ordering::SeqCst);
 }
 
