@@ -10,17 +10,19 @@ use crate::model::{Article, Paragraph};
 use crate::read::{self, ReadError, ReadEvent, ReadOptions, SourceFile};
 use crate::schema::{self, Fields};
 use crate::split;
+use files::FileQueue;
 use queue::{InFlight, Queued};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 use tantivy::indexer::UserOperation;
 use tantivy::schema::{Facet, TantivyDocument};
 use tantivy::{Index, TantivyError, Term};
 
+mod files;
 mod queue;
 
 type IndexWriter = tantivy::IndexWriter<Queued>;
@@ -462,19 +464,16 @@ pub fn run(
     // A few batches in flight per worker keep the writer fed without holding much text.
     let (tx, rx) = mpsc::sync_channel::<Work>(2 * workers);
     // Files go to the workers as the walk finds them: on 100,000 files the walk alone
-    // took a third of a second with the cores idle. The queue is bounded so that a walk
-    // far ahead of the readers holds a few MB, not 150 bytes for every file of the archive.
-    let (files_tx, files_rx) = mpsc::sync_channel::<SourceFile>(FILE_QUEUE);
-    // Taken away when the run ends early, so that a walk waiting for room in the queue
-    // is told to stop instead of waiting for ever.
-    let files_rx = Mutex::new(Some(files_rx));
-    let next_file = || files_rx.lock().ok()?.as_ref()?.recv().ok();
+    // took a third of a second with the cores idle.
+    let files = FileQueue::new(FILE_QUEUE);
+    let next_file = || files.pop();
 
     let (result, found) = std::thread::scope(|scope| {
         let walker = {
             let tx = tx.clone();
             let stop = &stop;
-            scope.spawn(move || walk(paths, &files_tx, &tx, stop, cancel, progress))
+            let files = &files;
+            scope.spawn(move || walk(paths, files, &tx, stop, cancel, progress))
         };
         for _ in 0..workers {
             let tx = tx.clone();
@@ -493,12 +492,8 @@ pub fn run(
         );
         // Stops the walk and the workers if the loop above ended early.
         stop.store(true, Ordering::Relaxed);
-        drop(
-            files_rx
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take(),
-        );
+        // A walk waiting for room in the queue would otherwise wait for ever.
+        files.abandon();
         (result, walker.join().unwrap_or_default())
     });
     summary.files = found.files;
@@ -561,12 +556,20 @@ const FILE_QUEUE: usize = 16;
 /// counted first (cheaply, see [`read::count_files`]) for an estimate meanwhile.
 fn walk(
     paths: &[PathBuf],
-    files: &mpsc::SyncSender<SourceFile>,
+    files: &FileQueue,
     problems: &mpsc::SyncSender<Work>,
     stop: &AtomicBool,
     cancel: &AtomicBool,
     progress: &dyn Progress,
 ) -> Found {
+    /// Readers are told no more files will come however the walk ends, a panic included.
+    struct Closing<'q>(&'q FileQueue);
+    impl Drop for Closing<'_> {
+        fn drop(&mut self) {
+            self.0.close();
+        }
+    }
+    let _closing = Closing(files);
     let mut found = Found::default();
     let mut estimated = false;
     read::discover_each(
@@ -583,19 +586,15 @@ fn walk(
             if !found.roots.contains(root_of(&file.rel)) {
                 found.roots.insert(root_of(&file.rel).to_string());
             }
-            match files.try_send(file) {
-                Ok(()) => true,
-                Err(mpsc::TrySendError::Full(file)) => {
-                    if !estimated {
-                        estimated = true;
-                        let total = read::count_files(paths).max(found.files);
-                        let per_file = found.bytes / found.files as u64;
-                        progress.start(total, per_file * total as u64);
-                    }
-                    files.send(file).is_ok()
+            let (walked, walked_bytes) = (found.files, found.bytes);
+            files.push(file, &mut || {
+                if !estimated {
+                    estimated = true;
+                    let total = read::count_files(paths).max(walked);
+                    let per_file = walked_bytes / walked as u64;
+                    progress.start(total, per_file * total as u64);
                 }
-                Err(mpsc::TrySendError::Disconnected(_)) => false,
-            }
+            })
         },
     );
     progress.start(found.files, found.bytes);
@@ -877,6 +876,7 @@ pub fn delete(dir: &Path, ids: &[String]) -> Result<Vec<String>, IndexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
 
     /// What a run told the progress bar when it started.
     #[derive(Default)]
@@ -913,27 +913,22 @@ mod tests {
     #[test]
     fn a_walk_ahead_of_the_readers_waits_and_estimates_the_total() {
         let (_dir, root) = folder(100, None);
-        let (files_tx, files_rx) = mpsc::sync_channel(FILE_QUEUE);
+        let files = FileQueue::new(FILE_QUEUE);
         let (problems_tx, _problems_rx) = mpsc::sync_channel(16);
         let starts = Starts::default();
         let (stop, cancel) = (AtomicBool::new(false), AtomicBool::new(false));
         let paths = [root];
         let found = std::thread::scope(|scope| {
             let walker =
-                scope.spawn(|| walk(&paths, &files_tx, &problems_tx, &stop, &cancel, &starts));
+                scope.spawn(|| walk(&paths, &files, &problems_tx, &stop, &cancel, &starts));
             // Nothing is read until the walk has filled the queue and estimated.
             let deadline = Instant::now() + Duration::from_secs(30);
             while starts.0.lock().expect("lock").is_empty() {
                 assert!(Instant::now() < deadline, "no estimate");
                 std::thread::sleep(Duration::from_millis(5));
             }
-            let mut read = 0;
-            while read < 100 {
-                files_rx
-                    .recv_timeout(Duration::from_secs(30))
-                    .expect("a file");
-                read += 1;
-            }
+            let read = std::iter::from_fn(|| files.pop()).count();
+            assert_eq!(read, 100);
             walker.join().expect("walk")
         });
         let bytes: u64 = std::fs::read_dir(&paths[0])
