@@ -80,7 +80,7 @@ pub struct IndexArgs {
     pub read: ReadArgs,
     /// Memory budget for the index writer, in MB (shared by its threads; at least 15
     /// per thread). Segments are flushed to disk when it fills. The run as a whole takes
-    /// up to 50-80 MB more.
+    /// up to 60-85 MB more.
     #[arg(long, value_name = "MB", default_value_t = 256)]
     pub memory: usize,
     /// Worker threads (default: number of cores).
