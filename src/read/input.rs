@@ -68,17 +68,10 @@ pub(crate) fn open(file: &SourceFile) -> Result<Opened, ReadError> {
     let raw: Box<dyn Read> = if file.is_stdin() {
         Box::new(io::stdin().lock())
     } else {
+        // Opening a folder succeeds on Unix, and reading it fails: that failure is
+        // reported below, which spares a `stat` of every file.
         match std::fs::File::open(&file.path) {
-            Ok(f) => {
-                // Opening a folder succeeds on Unix; reading it fails with a confusing error.
-                if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-                    return Err(ReadError::file(
-                        display,
-                        "is a folder, not a file; give the folder itself to read what is in it",
-                    ));
-                }
-                Box::new(f)
-            }
+            Ok(f) => Box::new(f),
             Err(e) => return Err(ReadError::file(display, open_reason(&e))),
         }
     };
@@ -89,7 +82,12 @@ pub(crate) fn open(file: &SourceFile) -> Result<Opened, ReadError> {
 pub(crate) fn open_reader(file: &SourceFile, raw: Box<dyn Read>) -> Result<Opened, ReadError> {
     let display = file.display_path();
     let (raw_head, raw) = peek(raw, SNIFF_LEN).map_err(|e| {
-        ReadError::file(display.clone(), format!("could not be read ({e}); skipped"))
+        let reason = if e.kind() == io::ErrorKind::IsADirectory {
+            "is a folder, not a file; give the folder itself to read what is in it".to_string()
+        } else {
+            format!("could not be read ({e}); skipped")
+        };
+        ReadError::file(display.clone(), reason)
     })?;
 
     let name = file
@@ -142,6 +140,11 @@ pub(crate) fn open_reader(file: &SourceFile, raw: Box<dyn Read>) -> Result<Opene
 fn peek(mut r: Box<dyn Read>, n: usize) -> io::Result<(Vec<u8>, Box<dyn Read>)> {
     let mut head = Vec::with_capacity(n.min(SNIFF_LEN));
     (&mut r).take(n as u64).read_to_end(&mut head)?;
+    if head.len() < n {
+        // The whole input is in `head` (most articles are): reading on would only hear
+        // the end of the file again, one more system call per file.
+        return Ok((head.clone(), Box::new(Cursor::new(head))));
+    }
     let again = Cursor::new(head.clone()).chain(r);
     Ok((head, Box::new(again)))
 }
@@ -298,6 +301,46 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(bytes).expect("gzip in memory");
         enc.finish().expect("gzip in memory")
+    }
+
+    // The folder is found by the failed read, not by a `stat` of every file.
+    #[test]
+    fn a_folder_opened_as_a_file_says_so() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source = SourceFile {
+            path: dir.path().to_path_buf(),
+            rel: "news".into(),
+            len: 0,
+        };
+        let Err(err) = open(&source) else {
+            panic!("a folder was read as a file");
+        };
+        assert!(
+            err.to_string()
+                .ends_with("is a folder, not a file; give the folder itself to read what is in it"),
+            "{err}"
+        );
+    }
+
+    // Inputs shorter than the sniffed head are not read again; longer ones go on after it.
+    #[test]
+    fn the_head_is_read_once_and_the_rest_follows_it() {
+        for len in [
+            0,
+            10,
+            SNIFF_LEN - 1,
+            SNIFF_LEN,
+            SNIFF_LEN + 1,
+            3 * SNIFF_LEN,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let (head, mut rest) =
+                peek(Box::new(Cursor::new(bytes.clone())), SNIFF_LEN).expect("peek in memory");
+            assert_eq!(head, bytes[..len.min(SNIFF_LEN)]);
+            let mut all = Vec::new();
+            rest.read_to_end(&mut all).expect("read in memory");
+            assert_eq!(all, bytes, "{len} bytes");
+        }
     }
 
     #[test]
