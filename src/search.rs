@@ -466,24 +466,25 @@ impl Engine {
         // through the weight is O(1) for a term without deletions, and ranking prunes
         // (block-WAND), which a counting pass beside it would defeat.
         let one_pass = has_text && !opts.group && needs_positions(&*query);
-        let mut total_hits = 0;
-        if !one_pass {
-            total_hits = query.count(&self.searcher)?;
-        }
-        let (ranked, total_articles) = if opts.group {
+        let (ranked, total_articles, counted) = if opts.group {
             let (r, n) = self.grouped(&*query, has_text, opts)?;
-            (r, Some(n))
+            (r, Some(n), None)
         } else if one_pass {
             let (n, ranked) = self.top_by_score_counted(&*query, opts.offset, opts.limit)?;
-            total_hits = n;
-            (ranked, None)
+            (ranked, None, Some(n))
         } else if has_text {
-            (self.top_by_score(&*query, opts.offset, opts.limit)?, None)
-        } else {
             (
-                self.in_article_order(&*query, opts.offset, opts.limit)?,
+                self.top_by_score(&*query, opts.offset, opts.limit)?,
+                None,
                 None,
             )
+        } else {
+            let ranked = self.in_article_order(&*query, opts.offset, opts.limit)?;
+            (ranked, None, None)
+        };
+        let total_hits = match counted {
+            Some(n) => n,
+            None => query.count(&self.searcher)?,
         };
 
         let docs = self.docs(ranked.iter().take(opts.limit).map(|r| r.1))?;
@@ -968,9 +969,6 @@ fn split_prefixes(query: &str) -> (String, Vec<Prefix>) {
     (rest, prefixes)
 }
 
-/// News is written lead first: the opening paragraphs state the story, later ones
-/// elaborate. A mild boost for early paragraphs (x1.25 for the first, fading to 1)
-/// breaks near-ties of BM25 in favour of the paragraph that is about the topic.
 /// Whether `query` checks word positions (it has a phrase).
 fn needs_positions(query: &dyn Query) -> bool {
     let mut positions = false;
@@ -978,6 +976,9 @@ fn needs_positions(query: &dyn Query) -> bool {
     positions
 }
 
+/// News is written lead first: the opening paragraphs state the story, later ones
+/// elaborate. A mild boost for early paragraphs (x1.25 for the first, fading to 1)
+/// breaks near-ties of BM25 in favour of the paragraph that is about the topic.
 fn lead_boost(para: u64) -> f32 {
     if para == 0 {
         1.0

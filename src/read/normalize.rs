@@ -100,16 +100,16 @@ pub(crate) fn record_body(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn suspect_table_is_the_rule() {
         for b in 0..=255u8 {
             let rule =
                 (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7F | 0xC2 | 0xE2 | 0xEF);
-            assert_eq!(super::SUSPECT[b as usize], rule, "byte {b:#x}");
+            assert_eq!(SUSPECT[b as usize], rule, "byte {b:#x}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn crlf_and_blank_runs_are_normalised() {
