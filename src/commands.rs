@@ -155,9 +155,13 @@ fn run_index(dir: &std::path::Path, args: cli::IndexArgs) -> Result<bool> {
     Ok(summary.articles > 0)
 }
 
-fn open_engine(dir: &std::path::Path) -> Result<Engine> {
+/// Opens the index for one command and keeps it open until the process exits. The
+/// kernel unmaps the segment files at exit in one go; unmapping them one by one first,
+/// when the engine was dropped, was 7% of a whole-process search (0.2 ms at 500,000
+/// paragraphs).
+fn open_engine(dir: &std::path::Path) -> Result<&'static Engine> {
     let (index, fields) = index::open(dir)?;
-    Ok(Engine::new(index, fields)?)
+    Ok(Box::leak(Box::new(Engine::new(index, fields)?)))
 }
 
 fn run_search(dir: &std::path::Path, args: cli::SearchArgs) -> Result<bool> {
