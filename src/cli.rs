@@ -78,10 +78,10 @@ pub struct ReadArgs {
 pub struct IndexArgs {
     #[command(flatten)]
     pub read: ReadArgs,
-    /// Memory budget for the index writer, in MB (shared by its threads; at least 15
-    /// per thread). Segments are flushed to disk when it fills. The run as a whole takes
-    /// up to 60-85 MB more.
-    #[arg(long, value_name = "MB", default_value_t = 256)]
+    /// Memory for the whole run, in MB (at least 103). The index writer gets what is
+    /// left after 64 MB + 24 MB per indexing thread for reading, extraction and finishing
+    /// segments; segments are flushed to disk when its share fills.
+    #[arg(long, value_name = "MB", default_value_t = newsdex::index::DEFAULT_MEMORY_MB)]
     pub memory: usize,
     /// Worker threads (default: number of cores).
     #[arg(long)]

@@ -109,9 +109,16 @@ fn run_index(dir: &std::path::Path, args: cli::IndexArgs) -> Result<bool> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let min_mb = index::min_memory() >> 20;
+    if args.memory < min_mb {
+        eprintln!(
+            "newsdex: warning: --memory {} is less than a run needs; using {min_mb} MB, the least it can keep to",
+            args.memory
+        );
+    }
     let opts = IndexOptions {
         read: read_options(&args.read)?,
-        memory_bytes: args.memory.max(15) << 20,
+        memory_bytes: args.memory.max(min_mb) << 20,
         threads,
         prune: args.prune,
         strict: args.strict,

@@ -63,7 +63,8 @@ pub enum IndexError {
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
     pub read: ReadOptions,
-    /// Memory budget for tantivy's writer, in bytes, shared by its threads.
+    /// Memory for the whole run, in bytes: tantivy's writer gets what is left of it
+    /// after the rest of the run's needs (see [`writer_plan`]).
     pub memory_bytes: usize,
     /// Worker threads for reading, splitting and extraction.
     pub threads: usize,
@@ -79,7 +80,7 @@ impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
             read: ReadOptions::default(),
-            memory_bytes: 256 << 20,
+            memory_bytes: DEFAULT_MEMORY_MB << 20,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             prune: false,
             strict: false,
@@ -419,23 +420,53 @@ enum Problem {
 /// tantivy refuses less than this per indexing thread.
 const MIN_THREAD_MEMORY: usize = 15 << 20;
 
-/// tantivy's indexing threads for `threads` workers and a budget of `memory` bytes.
-fn writer_threads(threads: usize, memory: usize) -> usize {
-    threads.clamp(1, 8).min((memory / MIN_THREAD_MEMORY).max(1))
+/// `--memory` when none is given, in MB: it leaves tantivy's writer 272 MB on two cores.
+pub const DEFAULT_MEMORY_MB: usize = 384;
+
+/// What a run takes besides the writer's budget, with `threads` indexing threads: the
+/// program and its gazetteers (about 30 MB), the batches in flight, each thread's stem
+/// cache and allocator pages, and the segments being finished at a flush. On 100x BBC
+/// (970,000 paragraphs) this came to 66 MB with one thread, 67-92 MB with two and 98-129
+/// MB with four, the most at the smallest budgets, which flush most often. The reserve is
+/// set above that, so that the whole run stays within `--memory`.
+fn reserve(threads: usize) -> usize {
+    (64 << 20) + threads * (24 << 20)
 }
 
-/// Takes the index's writer lock, with `memory` bytes in all shared by up to `threads`
-/// indexing threads (fewer when the budget cannot give each its minimum).
+/// The least `--memory` a run can keep to: one indexing thread at tantivy's minimum.
+pub fn min_memory() -> usize {
+    reserve(1) + MIN_THREAD_MEMORY
+}
+
+/// A second indexing thread is only worth its reserve with this much budget: one with
+/// less cuts segments so small that merging them costs more than the thread gained.
+const PLAN_THREAD_MEMORY: usize = 32 << 20;
+
+/// tantivy's indexing threads and their budget in all, for up to `threads` threads (at
+/// most 8) and `memory` bytes for the whole run. Each thread but the first must leave
+/// [`PLAN_THREAD_MEMORY`] after the [`reserve`]; below [`min_memory`], one thread gets
+/// tantivy's minimum.
+fn writer_plan(threads: usize, memory: usize) -> (usize, usize) {
+    let mut threads = threads.clamp(1, 8);
+    while threads > 1 && memory < reserve(threads) + threads * PLAN_THREAD_MEMORY {
+        threads -= 1;
+    }
+    let budget = memory
+        .saturating_sub(reserve(threads))
+        .max(threads * MIN_THREAD_MEMORY);
+    (threads, budget)
+}
+
+/// Takes the index's writer lock, with `threads` indexing threads sharing `budget` bytes
+/// (see [`writer_plan`]).
 fn open_writer(
     index: &Index,
     dir: &Path,
     threads: usize,
-    memory: usize,
+    budget: usize,
 ) -> Result<IndexWriter, IndexError> {
-    let threads = writer_threads(threads, memory);
-    let memory = memory.max(MIN_THREAD_MEMORY * threads);
     index
-        .writer_with_num_threads::<Queued>(threads, memory)
+        .writer_with_num_threads::<Queued>(threads, budget)
         .map_err(|e| match e {
             TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
             other => IndexError::Tantivy(other),
@@ -452,7 +483,8 @@ pub fn run(
 ) -> Result<IndexSummary, IndexError> {
     let started = Instant::now();
     let (index, fields) = open_or_create(dir)?;
-    let mut writer = open_writer(&index, dir, opts.threads, opts.memory_bytes)?;
+    let (writer_threads, writer_budget) = writer_plan(opts.threads, opts.memory_bytes);
+    let mut writer = open_writer(&index, dir, writer_threads, writer_budget)?;
     // Segments are merged once, at the end of the run (below), not in the background
     // while the run competes with it for the same cores.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
@@ -529,9 +561,9 @@ pub fn run(
             &index,
             &mut writer,
             dir,
-            opts.memory_bytes as u64,
+            writer_budget as u64,
             // The writer's threads, whose budget each segment was cut to.
-            writer_threads(opts.threads, opts.memory_bytes),
+            writer_threads,
             progress,
         )?;
     }
@@ -620,7 +652,7 @@ fn write_all(
     let inflight = Arc::new(InFlight::default());
     // Enough batches queued to keep each indexing thread busy while the next one
     // waits, and no more: the rest wait in the readers' bounded channel.
-    let queue_limit = 2 * writer_threads(opts.threads, opts.memory_bytes) + 1;
+    let queue_limit = 2 * writer_plan(opts.threads, opts.memory_bytes).0 + 1;
     for work in rx {
         match work {
             Work::Batch {
@@ -696,7 +728,7 @@ fn write_all(
 /// spent about 1 ms more in eight segments than in one. Segments smaller than the
 /// writer's memory budget per thread are packed into groups of at most that size, and
 /// the groups are merged at once, one per thread: a merge maps its input into memory, so
-/// the merges together never map more than `--memory` of segment data, and an archive
+/// the merges together never map more than the writer's budget of segment data, and an archive
 /// that outgrows the budget keeps its big segments as they are instead of being rewritten
 /// by every run. Everything is committed already: a failed merge costs speed, not data.
 fn merge_small_segments(
@@ -889,6 +921,46 @@ mod tests {
         fn advance(&self, _: u64, _: u64) {}
         fn problem(&self, _: &str, _: bool) {}
         fn finish(&self) {}
+    }
+
+    const MB: usize = 1 << 20;
+
+    #[test]
+    fn the_default_memory_leaves_the_writer_two_threads_and_most_of_it() {
+        let (threads, budget) = writer_plan(2, DEFAULT_MEMORY_MB * MB);
+        assert_eq!(threads, 2);
+        assert_eq!(budget, (384 - 64 - 2 * 24) * MB);
+    }
+
+    #[test]
+    fn the_writer_plan_keeps_the_whole_run_within_memory() {
+        for threads in 1..=16 {
+            for memory_mb in (min_memory() / MB)..=2048 {
+                let memory = memory_mb * MB;
+                let (t, budget) = writer_plan(threads, memory);
+                assert!(
+                    (1..=threads.min(8)).contains(&t),
+                    "{threads} threads, {memory_mb} MB: {t}"
+                );
+                assert!(
+                    budget >= t * MIN_THREAD_MEMORY,
+                    "{threads} threads, {memory_mb} MB"
+                );
+                assert!(
+                    budget + reserve(t) <= memory,
+                    "{threads} threads, {memory_mb} MB: {t} threads, budget {budget}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn many_cores_on_a_small_budget_get_fewer_threads_of_a_useful_size() {
+        let (threads, budget) = writer_plan(8, DEFAULT_MEMORY_MB * MB);
+        assert_eq!(threads, 5);
+        assert!(budget / threads >= PLAN_THREAD_MEMORY);
+        // Below what a run needs: one thread at tantivy's minimum.
+        assert_eq!(writer_plan(4, 16 * MB), (1, MIN_THREAD_MEMORY));
     }
 
     /// A folder of `n` one-paragraph articles, in name order; the one at `empty` (if

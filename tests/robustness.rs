@@ -275,7 +275,7 @@ fn gzipped_and_jsonl_and_stdin_read_the_same_article() {
 }
 
 #[test]
-fn a_small_memory_budget_still_indexes_everything() {
+fn a_memory_below_what_a_run_needs_is_raised_with_a_warning_and_indexes_everything() {
     let tmp = TempDir::new().unwrap();
     let dir = archive(&tmp, 50);
     let index = tmp.path().join("index");
@@ -283,7 +283,10 @@ fn a_small_memory_budget_still_indexes_everything() {
         .args(["index", "--memory", "16", "--threads", "4"])
         .arg(&dir)
         .assert()
-        .success();
+        .success()
+        .stderr(predicates::str::contains(
+            "--memory 16 is less than a run needs; using 103 MB",
+        ));
     assert_eq!(stats(&index)["paragraphs"], 150);
 }
 
