@@ -420,6 +420,10 @@ enum Problem {
 /// tantivy refuses less than this per indexing thread.
 const MIN_THREAD_MEMORY: usize = 15 << 20;
 
+/// tantivy refuses more than about 4 GiB per indexing thread (its arena addresses are
+/// 32-bit); a bigger `--memory` is simply not all used.
+const MAX_THREAD_MEMORY: usize = 4000 << 20;
+
 /// `--memory` when none is given, in MB: it leaves tantivy's writer 272 MB on two cores.
 pub const DEFAULT_MEMORY_MB: usize = 384;
 
@@ -453,7 +457,7 @@ fn writer_plan(threads: usize, memory: usize) -> (usize, usize) {
     }
     let budget = memory
         .saturating_sub(reserve(threads))
-        .max(threads * MIN_THREAD_MEMORY);
+        .clamp(threads * MIN_THREAD_MEMORY, threads * MAX_THREAD_MEMORY);
     (threads, budget)
 }
 
@@ -961,6 +965,13 @@ mod tests {
         assert!(budget / threads >= PLAN_THREAD_MEMORY);
         // Below what a run needs: one thread at tantivy's minimum.
         assert_eq!(writer_plan(4, 16 * MB), (1, MIN_THREAD_MEMORY));
+    }
+
+    #[test]
+    fn a_huge_memory_is_capped_at_what_tantivy_takes_per_thread() {
+        let (threads, budget) = writer_plan(2, 20_000 * MB);
+        assert_eq!((threads, budget), (2, 2 * MAX_THREAD_MEMORY));
+        assert!(MAX_THREAD_MEMORY < u32::MAX as usize - 1_000_000);
     }
 
     /// A folder of `n` one-paragraph articles, in name order; the one at `empty` (if
