@@ -515,6 +515,11 @@ mod tests {
             ["Kornel Vasko"]
         );
         assert_eq!(persons("Mr Ostrowski declined to comment."), ["Ostrowski"]);
+        // "DJ" is a title, not part of the name ("DJ John Peel" was a person of its own).
+        assert_eq!(
+            persons("The station said Radio 1 DJ Wendell Marsh would host the show."),
+            ["Wendell Marsh"]
+        );
     }
 
     #[test]
