@@ -1190,23 +1190,39 @@ fn highlighter_for(query: &dyn Query, text: &str, fields: &Fields) -> Highlighte
         }
     });
     let mut phrases = Vec::new();
-    let mut in_quote = false;
-    for (i, part) in text.split('"').enumerate() {
+    let mut phrase_prefixes = Vec::new();
+    let parts: Vec<&str> = text.split('"').collect();
+    for (i, part) in parts.iter().enumerate() {
         // Odd parts are inside quotes; skip an excluded phrase (`-"…"`).
-        if in_quote && !text.split('"').nth(i - 1).is_some_and(|b| b.ends_with('-')) {
+        if i % 2 == 0 || parts[i - 1].ends_with('-') {
+            continue;
+        }
+        // `"tony bla"*`: the last word is a prefix of the word found there.
+        if parts.get(i + 1).is_some_and(|after| after.starts_with('*')) {
+            let words: Vec<&str> = part
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if let Some((last, whole)) = words.split_last() {
+                let whole = whole.iter().flat_map(|w| analyse(w)).collect();
+                phrase_prefixes.push((whole, snippet::fold(last)));
+            }
+        } else {
             phrases.push(analyse(part));
         }
-        in_quote = !in_quote;
     }
     let prefixes = text
         .split_whitespace()
-        .filter(|w| !w.starts_with('-'))
+        // A word that closes a quote is a phrase's prefix (above).
+        .filter(|w| !w.starts_with('-') && !w.contains('"'))
         .filter_map(|w| w.trim_start_matches(['+', '(']).strip_suffix('*'))
         .map(|w| w.rsplit(':').next().unwrap_or(w))
         .map(snippet::fold)
         .filter(|w| !w.is_empty())
         .collect();
-    Highlighter::new(terms, prefixes).with_phrases(phrases)
+    Highlighter::new(terms, prefixes)
+        .with_phrases(phrases)
+        .with_phrase_prefixes(phrase_prefixes)
 }
 
 /// Analyses a word as the index does.

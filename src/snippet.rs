@@ -25,6 +25,9 @@ pub struct Highlighter {
     prefixes: Vec<String>,
     /// Phrases as sequences of analysed terms: highlighted only where they occur whole.
     phrases: Vec<Vec<String>>,
+    /// Phrase prefixes (`"tony bla"*`): analysed terms, then the start of the word that
+    /// follows them, lower-case and folded, not stemmed.
+    phrase_prefixes: Vec<(Vec<String>, String)>,
 }
 
 const ELLIPSIS: &str = "…";
@@ -35,6 +38,7 @@ impl Highlighter {
             terms: terms.into_iter().collect(),
             prefixes,
             phrases: Vec::new(),
+            phrase_prefixes: Vec::new(),
         }
     }
 
@@ -44,8 +48,18 @@ impl Highlighter {
         self
     }
 
+    /// Adds phrase prefixes: each the analysed terms of a phrase and the folded start of
+    /// its last word, as in `"tony bla"*`.
+    pub fn with_phrase_prefixes(mut self, phrases: Vec<(Vec<String>, String)>) -> Self {
+        self.phrase_prefixes = phrases.into_iter().filter(|p| !p.1.is_empty()).collect();
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.prefixes.is_empty() && self.phrases.is_empty()
+        self.terms.is_empty()
+            && self.prefixes.is_empty()
+            && self.phrases.is_empty()
+            && self.phrase_prefixes.is_empty()
     }
 
     /// Byte ranges of the matching words in `text`, in order.
@@ -57,7 +71,7 @@ impl Highlighter {
         let mut stream = analyzer.token_stream(text);
         let mut tokens: Vec<(String, Range<usize>)> = Vec::new();
         while let Some(tok) = stream.next() {
-            if !self.phrases.is_empty() {
+            if !self.phrases.is_empty() || !self.phrase_prefixes.is_empty() {
                 tokens.push((tok.text.clone(), tok.offset_from..tok.offset_to));
             }
             let term_id = if self.terms.contains(&tok.text) {
@@ -75,16 +89,31 @@ impl Highlighter {
                 out.push((tok.offset_from..tok.offset_to, id));
             }
         }
+        let mut push_window = |window: &[(String, Range<usize>)], id: usize| {
+            for (_, r) in window {
+                if !out.iter().any(|(o, _)| o == r) {
+                    out.push((r.clone(), id));
+                }
+            }
+        };
         let base = self.terms.len() + self.prefixes.len();
         for (pi, phrase) in self.phrases.iter().enumerate() {
             for start in 0..tokens.len().saturating_sub(phrase.len() - 1) {
                 let window = &tokens[start..start + phrase.len()];
                 if window.iter().zip(phrase).all(|((t, _), p)| t == p) {
-                    for (_, r) in window {
-                        if !out.iter().any(|(o, _)| o == r) {
-                            out.push((r.clone(), base + pi));
-                        }
-                    }
+                    push_window(window, base + pi);
+                }
+            }
+        }
+        let base = base + self.phrases.len();
+        for (pi, (phrase, last)) in self.phrase_prefixes.iter().enumerate() {
+            for start in 0..tokens.len().saturating_sub(phrase.len()) {
+                let window = &tokens[start..=start + phrase.len()];
+                let (whole, end) = window.split_at(phrase.len());
+                if whole.iter().zip(phrase).all(|((t, _), p)| t == p)
+                    && fold(&text[end[0].1.clone()]).starts_with(last.as_str())
+                {
+                    push_window(window, base + pi);
                 }
             }
         }
@@ -338,6 +367,21 @@ mod tests {
         ]]);
         let s = h.snippet("The meeting of the coalition of the willing ended.", 200);
         assert_eq!(marked(&s), vec!["coalition", "of", "the", "willing"]);
+    }
+
+    #[test]
+    fn a_phrase_prefix_highlights_the_phrase_whose_last_word_starts_with_it() {
+        let h = Highlighter::new(vec![], vec![])
+            .with_phrase_prefixes(vec![(vec!["toni".into()], "bla".into())]);
+        let s = h.snippet(
+            "Tony Hall met Tony Blair; Blake and Tony Blackburn left.",
+            200,
+        );
+        assert_eq!(marked(&s), vec!["Tony", "Blair", "Tony", "Blackburn"]);
+        // The prefix is of the word as written, not of its stem.
+        let h = Highlighter::new(vec![], vec![])
+            .with_phrase_prefixes(vec![(vec!["prime".into()], "ministers".into())]);
+        assert!(marked(&h.snippet("The Prime Minister spoke.", 200)).is_empty());
     }
 
     #[test]

@@ -403,6 +403,11 @@ fn prefix_matches_words_that_start_with_it_and_highlights_them() {
             "{query}"
         );
     }
+    // A phrase ending in a prefix highlights the phrase it found, whole.
+    let (v, code) = search_json(&index, &[r#""reassurance fo"*"#]);
+    assert_eq!(code, 0);
+    assert_eq!(v["hits"][0]["article_id"], "news/summit-reassurance.txt");
+    assert_eq!(highlighted(&v["hits"][0]), ["reassurance", "force"]);
     let (v, _) = search_json(&index, &["ferr* -cancel*"]);
     for hit in v["hits"].as_array().unwrap() {
         assert!(!hit["text"].as_str().unwrap().contains("cancel"));
