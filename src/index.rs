@@ -332,7 +332,10 @@ pub fn article_docs(
 ) -> Vec<TantivyDocument> {
     let date = article
         .date
-        .map(|d| tantivy::DateTime::from_timestamp_secs(d.timestamp()));
+        .map(|d| d.timestamp())
+        // The readers give no date the index cannot hold; an `Article` built elsewhere might.
+        .filter(|secs| crate::read::INDEXABLE_SECS.contains(secs))
+        .map(tantivy::DateTime::from_timestamp_secs);
     paragraphs
         .iter()
         .zip(entities)

@@ -2,6 +2,7 @@
 
 use crate::entities;
 use crate::model::ParagraphKind;
+use crate::read::INDEXABLE_SECS;
 use crate::schema::{self, Fields};
 use crate::snippet::{self, Highlighter, Snippet};
 use serde::Serialize;
@@ -412,7 +413,10 @@ impl Engine {
                 match s {
                     None => Ok(Bound::Unbounded),
                     Some(s) => {
-                        let secs = parse_day(s, end)?;
+                        // A day past what dates can hold bounds the range at the end
+                        // that they can (nothing is later than 2262 or earlier than 1677).
+                        let secs = parse_day(s, end)?
+                            .clamp(*INDEXABLE_SECS.start(), *INDEXABLE_SECS.end());
                         let t = Term::from_field_date(
                             self.fields.date,
                             tantivy::DateTime::from_timestamp_secs(secs),

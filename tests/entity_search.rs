@@ -160,6 +160,26 @@ fn since_and_until_select_by_article_date() {
 }
 
 #[test]
+fn dates_beyond_what_the_index_holds_bound_the_range_at_its_ends() {
+    let ids = |since: &str, until: &str| {
+        let (v, code, err) = run_json(&[
+            "search", "--since", since, "--until", until, "the", "--group", "--limit", "100",
+        ]);
+        assert_ne!(code, 2, "{since}..{until}: {err}");
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["article_id"].as_str().unwrap().to_string())
+            .collect::<BTreeSet<String>>()
+    };
+    let dated = ids("1900-01-01", "2200-01-01");
+    assert!(dated.len() >= 2, "{dated:?}");
+    assert_eq!(ids("0001-01-01", "9999-12-31"), dated);
+    assert!(ids("9000-01-01", "9999-12-31").is_empty());
+}
+
+#[test]
 fn group_gives_one_hit_per_article_with_its_match_count() {
     let (v, _, _) = run_json(&["search", "Ukraine", "--group", "--limit", "100"]);
     let hits = v["hits"].as_array().unwrap();

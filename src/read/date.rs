@@ -53,8 +53,19 @@ const DATE_ONLY: &[&str] = &[
 /// RFC 2822 (`Fri, 05 Jan 2024 10:00:00 GMT`), `2024-01-05`, `2024-01-05 10:00:00`,
 /// `5 January 2024`, `January 5, 2024`, `5th Jan 2024`, `2024/01/05`, `05.01.2024`,
 /// `20240105`, and unix time (seconds, or milliseconds when it has 13 digits).
-/// Times without a zone are taken as UTC. Ambiguous forms such as `01/05/2024` give `None`.
+/// Times without a zone are taken as UTC. Ambiguous forms such as `01/05/2024` give `None`,
+/// and so do dates the index cannot hold (see [`INDEXABLE_SECS`]), such as the
+/// placeholders `0001-01-01` and `9999-12-31`.
 pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    parse_any_date(s).filter(|d| INDEXABLE_SECS.contains(&d.timestamp()))
+}
+
+/// Seconds since 1970 that the index's dates can hold: tantivy keeps nanoseconds in an
+/// i64, from 1677-09-21 to 2262-04-11. A date outside would wrap around to another.
+pub const INDEXABLE_SECS: std::ops::RangeInclusive<i64> =
+    (i64::MIN / 1_000_000_000)..=(i64::MAX / 1_000_000_000);
+
+fn parse_any_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim().trim_matches('"').trim();
     if s.is_empty() || s.len() > 100 {
         return None;
@@ -152,6 +163,18 @@ fn clean_human(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_the_index_cannot_hold_are_no_dates() {
+        assert_eq!(parse_date("9999-12-31"), None);
+        assert_eq!(parse_date("0001-01-01T00:00:00Z"), None);
+        assert_eq!(parse_date("1600-05-01"), None);
+        assert!(parse_date("2262-01-01").is_some());
+        assert!(parse_date("1700-01-01").is_some());
+        for s in [*INDEXABLE_SECS.start(), *INDEXABLE_SECS.end()] {
+            assert!(s.checked_mul(1_000_000_000).is_some());
+        }
+    }
 
     fn iso(s: &str) -> Option<String> {
         parse_date(s).map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string())

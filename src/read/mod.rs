@@ -21,7 +21,7 @@ mod normalize;
 mod record;
 mod text;
 
-pub use date::parse_date;
+pub use date::{INDEXABLE_SECS, parse_date};
 pub use discover::{count_files, discover, discover_each};
 pub use normalize::normalize_body;
 
