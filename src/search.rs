@@ -362,9 +362,20 @@ impl Engine {
                 // paragraph match, and counts as a few words more of it.
                 let mut parser = QueryParser::for_index(&self.index, vec![self.fields.body]);
                 parser.set_conjunction_by_default();
-                let q = parser
-                    .parse_query(&rest)
-                    .map_err(|e| parser_error(&rest, e))?;
+                let q = match parser.parse_query(&rest) {
+                    // `sale* -loss`: what is left of the text only excludes, and the
+                    // prefix is what matches. tantivy refuses a query of exclusions
+                    // alone, so they are anchored on every paragraph (`*`), which the
+                    // prefix clause then narrows; every hit's score moves by the same 1.
+                    Err(QueryParserError::AllButQueryForbidden)
+                        if prefixes.iter().any(|p| p.occur != Occur::MustNot) =>
+                    {
+                        parser
+                            .parse_query(&format!("* {rest}"))
+                            .map_err(|e| parser_error(&rest, e))?
+                    }
+                    parsed => parsed.map_err(|e| parser_error(&rest, e))?,
+                };
                 highlighter = highlighter_for(&*q, &text_query, &self.fields);
                 clauses.push((Occur::Must, q));
             } else if prefixes.iter().all(|p| p.occur == Occur::MustNot) {

@@ -408,6 +408,13 @@ fn prefix_matches_words_that_start_with_it_and_highlights_them() {
     assert_eq!(code, 0);
     assert_eq!(v["hits"][0]["article_id"], "news/summit-reassurance.txt");
     assert_eq!(highlighted(&v["hits"][0]), ["reassurance", "force"]);
+    // A prefix with excluded plain words: the words exclude, the prefix matches.
+    let (v, code) = search_json(&index, &["ferr* -winter"]);
+    assert_eq!(code, 0, "{v}");
+    for hit in v["hits"].as_array().unwrap() {
+        assert!(!hit["text"].as_str().unwrap().contains("winter"), "{hit}");
+    }
+    assert_eq!(v["total_hits"], 1);
     let (v, _) = search_json(&index, &["ferr* -cancel*"]);
     for hit in v["hits"].as_array().unwrap() {
         assert!(!hit["text"].as_str().unwrap().contains("cancel"));
