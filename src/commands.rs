@@ -10,7 +10,7 @@ use newsdex::output::progress::BarProgress;
 use newsdex::output::terminal::TerminalPrinter;
 use newsdex::output::{FacetListing, FacetValue, ParagraphRecord, Printer, Stats};
 use newsdex::read::{self, FieldMap, ReadEvent, ReadOptions};
-use newsdex::search::{Engine, Filters, SearchOptions};
+use newsdex::search::{Engine, Filters, QueryError, SearchOptions};
 use newsdex::split;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -168,7 +168,19 @@ fn run_index(dir: &std::path::Path, args: cli::IndexArgs) -> Result<bool> {
 /// paragraphs).
 fn open_engine(dir: &std::path::Path) -> Result<&'static Engine> {
     let (index, fields) = index::open(dir)?;
-    Ok(Box::leak(Box::new(Engine::new(index, fields)?)))
+    let engine = Engine::new(index, fields).map_err(|e| damaged(dir, e))?;
+    Ok(Box::leak(Box::new(engine)))
+}
+
+/// A search error caused by missing or unreadable index files, told as a damaged index.
+fn damaged(dir: &std::path::Path, e: QueryError) -> anyhow::Error {
+    match e {
+        QueryError::Tantivy(t) => match index::damage(dir, t) {
+            Ok(damage) => damage.into(),
+            Err(t) => QueryError::Tantivy(t).into(),
+        },
+        other => other.into(),
+    }
 }
 
 fn run_search(dir: &std::path::Path, args: cli::SearchArgs) -> Result<bool> {
@@ -182,7 +194,7 @@ fn run_search(dir: &std::path::Path, args: cli::SearchArgs) -> Result<bool> {
         facets: args.facets,
         ..SearchOptions::default()
     };
-    let results = engine.search(&opts)?;
+    let results = engine.search(&opts).map_err(|e| damaged(dir, e))?;
     for n in &results.notices {
         eprintln!("newsdex: {n}");
     }

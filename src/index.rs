@@ -48,6 +48,10 @@ pub enum IndexError {
     },
     #[error("no index at {0}; build one with `newsdex index PATH...` (or pass --index DIR)")]
     Missing(PathBuf),
+    #[error(
+        "index {path} is damaged ({reason}); delete the folder and run `newsdex index` again to rebuild it"
+    )]
+    Damaged { path: PathBuf, reason: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -141,11 +145,55 @@ pub fn open(dir: &Path) -> Result<(Index, Fields), IndexError> {
         TantivyError::IncompatibleIndex(_) | TantivyError::SchemaError(_) => {
             IndexError::NotAnIndex(dir.to_path_buf())
         }
-        other => IndexError::Tantivy(other),
+        other => damage(dir, other).unwrap_or_else(IndexError::Tantivy),
     })?;
     schema::register_analyzer(&index);
     let fields = Fields::of(&index).ok_or_else(|| IndexError::NotAnIndex(dir.to_path_buf()))?;
     Ok((index, fields))
+}
+
+/// A tantivy error that means the index's own files are missing or unreadable, as
+/// [`IndexError::Damaged`] (which tells the user what to do instead of tantivy's
+/// internals); any other error is given back as it is.
+pub fn damage(dir: &Path, e: TantivyError) -> Result<IndexError, TantivyError> {
+    use tantivy::directory::error::OpenReadError;
+    let file = |p: &Path| {
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    let reason = match &e {
+        TantivyError::DataCorruption(c) => {
+            // Its text is "Data corruption (in file `...`): what. Content: the whole
+            // file", too long for one line: keep up to the content.
+            let text = format!("{c:?}");
+            let text = text.split(" Content: ").next().unwrap_or_default();
+            let text = text.trim_end_matches('.');
+            match text
+                .strip_prefix("Data corruption (in file `\"")
+                .and_then(|rest| rest.split_once("\"`): "))
+            {
+                Some((name, what)) => {
+                    format!("its file {} is corrupt: {what}", file(Path::new(name)))
+                }
+                None => text.to_string(),
+            }
+        }
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(p)) => {
+            format!("its file {} is missing", file(p))
+        }
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+            if io_error.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            format!("its file {} is corrupt", file(filepath))
+        }
+        _ => return Err(e),
+    };
+    Ok(IndexError::Damaged {
+        path: dir.to_path_buf(),
+        reason,
+    })
 }
 
 /// Opens the index in `dir`, creating it (and the folder) when there is none.
@@ -482,6 +530,19 @@ fn open_writer(
 
 /// Indexes `paths` into the index at `dir`.
 pub fn run(
+    dir: &Path,
+    paths: &[PathBuf],
+    opts: &IndexOptions,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<IndexSummary, IndexError> {
+    run_into(dir, paths, opts, progress, cancel).map_err(|e| match e {
+        IndexError::Tantivy(t) => damage(dir, t).unwrap_or_else(IndexError::Tantivy),
+        other => other,
+    })
+}
+
+fn run_into(
     dir: &Path,
     paths: &[PathBuf],
     opts: &IndexOptions,
@@ -931,6 +992,41 @@ mod tests {
     }
 
     const MB: usize = 1 << 20;
+
+    #[test]
+    fn missing_or_corrupt_index_files_are_damage_and_other_errors_are_not() {
+        use tantivy::directory::error::OpenReadError;
+        let dir = Path::new("/archive/index");
+        let reason = |e: TantivyError| match damage(dir, e) {
+            Ok(IndexError::Damaged { path, reason }) => {
+                assert_eq!(path, dir);
+                reason
+            }
+            other => panic!("not damage: {other:?}"),
+        };
+        let missing = OpenReadError::FileDoesNotExist(dir.join("abc.store"));
+        assert_eq!(reason(missing.into()), "its file abc.store is missing");
+        let corrupt = OpenReadError::wrap_io_error(
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "footer"),
+            PathBuf::from("abc.term"),
+        );
+        assert_eq!(reason(corrupt.into()), "its file abc.term is corrupt");
+        let meta = tantivy::error::DataCorruption::new(
+            PathBuf::from("meta.json"),
+            "Meta file cannot be deserialized. EOF. Content: \"{ lots of json\"".to_string(),
+        );
+        assert_eq!(
+            reason(TantivyError::DataCorruption(meta)),
+            "its file meta.json is corrupt: Meta file cannot be deserialized. EOF"
+        );
+        // A full disk or a permission problem is not the index's fault.
+        let denied = OpenReadError::wrap_io_error(
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+            PathBuf::from("abc.term"),
+        );
+        assert!(damage(dir, denied.into()).is_err());
+        assert!(damage(dir, TantivyError::InvalidArgument("x".into())).is_err());
+    }
 
     #[test]
     fn the_default_memory_leaves_the_writer_two_threads_and_most_of_it() {

@@ -146,6 +146,63 @@ fn an_index_from_an_older_schema_says_how_to_rebuild() {
 }
 
 #[test]
+fn a_damaged_index_is_named_with_the_file_and_how_to_rebuild() {
+    let tmp = TempDir::new().unwrap();
+    let dir = archive(&tmp, 2);
+    let index = tmp.path().join("index");
+    newsdex(&index).arg("index").arg(&dir).assert().success();
+    let with_ext = |ext: &str| {
+        std::fs::read_dir(&index)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .unwrap_or_else(|| panic!("a .{ext} file in the index"))
+    };
+    let says = |what: &str| {
+        predicates::str::contains("is damaged")
+            .and(predicates::str::contains(what.to_string()))
+            .and(predicates::str::contains("run `newsdex index` again"))
+    };
+    use predicates::prelude::PredicateBooleanExt;
+
+    // A segment file cut short: search and index both say which file and what to do.
+    let term = with_ext("term");
+    let bytes = std::fs::read(&term).unwrap();
+    std::fs::write(&term, &bytes[..bytes.len() / 2]).unwrap();
+    let name = term.file_name().unwrap().to_string_lossy().into_owned();
+    newsdex(&index)
+        .args(["search", "council"])
+        .assert()
+        .code(2)
+        .stderr(says(&format!("{name} is corrupt")));
+    newsdex(&index)
+        .arg("index")
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(says(&format!("{name} is corrupt")));
+
+    // A segment file gone.
+    std::fs::write(&term, &bytes).unwrap();
+    let store = with_ext("store");
+    std::fs::remove_file(&store).unwrap();
+    let name = store.file_name().unwrap().to_string_lossy().into_owned();
+    newsdex(&index)
+        .args(["search", "council"])
+        .assert()
+        .code(2)
+        .stderr(says(&format!("{name} is missing")));
+
+    // meta.json cut short: the message leaves out the file's content.
+    std::fs::write(index.join("meta.json"), "{\"index_settings\": {\n").unwrap();
+    newsdex(&index)
+        .args(["search", "council"])
+        .assert()
+        .code(2)
+        .stderr(says("meta.json is corrupt").and(predicates::str::contains("Content").not()));
+}
+
+#[test]
 fn second_indexer_on_the_same_index_is_told_it_is_locked() {
     let tmp = TempDir::new().unwrap();
     let dir = archive(&tmp, 3000);
