@@ -376,6 +376,7 @@ impl Engine {
                     }
                     parsed => parsed.map_err(|e| parser_error(&rest, e))?,
                 };
+                let q = exclusions_seek_plainly(q);
                 highlighter = highlighter_for(&*q, &text_query, &self.fields);
                 clauses.push((Occur::Must, q));
             } else if prefixes.iter().all(|p| p.occur == Occur::MustNot) {
@@ -1183,6 +1184,122 @@ fn parser_error(query: &str, e: QueryParserError) -> QueryError {
     };
     let _ = query;
     QueryError::Invalid(message)
+}
+
+/// Wraps the excluded clauses of a parsed query (other than single terms) in
+/// [`PlainSeek`], at every level of nesting.
+///
+/// tantivy asks an excluded docset "is this doc in you?" with `seek_danger`, and its
+/// phrase scorer asserts (in debug builds) that the doc is not before where it stands,
+/// which it may be after an earlier miss: `ap -"on ap"` stopped debug builds and the
+/// `query` fuzz target, though release builds answered right. Answering by plain
+/// `seek` is correct in every build, and what an exclusion costs is unchanged.
+fn exclusions_seek_plainly(query: Box<dyn Query>) -> Box<dyn Query> {
+    rewrite_exclusions(&*query).unwrap_or(query)
+}
+
+/// The rewritten query, or `None` when it has no exclusion to wrap.
+fn rewrite_exclusions(query: &dyn Query) -> Option<Box<dyn Query>> {
+    let boolean = query.downcast_ref::<BooleanQuery>()?;
+    let mut changed = false;
+    let clauses = boolean
+        .clauses()
+        .iter()
+        .map(|(occur, q)| {
+            let inner = rewrite_exclusions(&**q);
+            changed |= inner.is_some();
+            let q = inner.unwrap_or_else(|| q.box_clone());
+            if *occur == Occur::MustNot && !q.is::<TermQuery>() {
+                changed = true;
+                (*occur, Box::new(PlainSeek(q)) as Box<dyn Query>)
+            } else {
+                (*occur, q)
+            }
+        })
+        .collect();
+    changed.then(|| {
+        Box::new(BooleanQuery::with_minimum_required_clauses(
+            clauses,
+            boolean.get_minimum_number_should_match(),
+        )) as Box<dyn Query>
+    })
+}
+
+/// A query whose scorers answer `seek_danger` by `seek` (see
+/// [`exclusions_seek_plainly`]); it matches and scores as the query it wraps.
+#[derive(Debug)]
+struct PlainSeek(Box<dyn Query>);
+
+impl Clone for PlainSeek {
+    fn clone(&self) -> Self {
+        PlainSeek(self.0.box_clone())
+    }
+}
+
+impl Query for PlainSeek {
+    fn weight(
+        &self,
+        scoring: tantivy::query::EnableScoring<'_>,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+        Ok(Box::new(PlainSeekWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor)
+    }
+}
+
+struct PlainSeekWeight(Box<dyn tantivy::query::Weight>);
+
+impl tantivy::query::Weight for PlainSeekWeight {
+    fn scorer(
+        &self,
+        reader: &tantivy::SegmentReader,
+        boost: tantivy::Score,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+        let inner = self.0.scorer(reader, boost)?;
+        // tantivy drops an empty exclusion by its type: keep that one as it is.
+        if inner.is::<tantivy::query::EmptyScorer>() {
+            return Ok(inner);
+        }
+        Ok(Box::new(PlainSeekScorer(inner)))
+    }
+
+    fn explain(
+        &self,
+        reader: &tantivy::SegmentReader,
+        doc: DocId,
+    ) -> tantivy::Result<tantivy::query::Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// Forwards everything but `seek_danger`, which is left to the trait's own default
+/// (built on `seek`, and never leaving the docset in an unusable state).
+struct PlainSeekScorer(Box<dyn tantivy::query::Scorer>);
+
+impl tantivy::DocSet for PlainSeekScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.0.seek(target)
+    }
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl tantivy::query::Scorer for PlainSeekScorer {
+    fn score(&mut self) -> tantivy::Score {
+        self.0.score()
+    }
 }
 
 /// Collects the analysed terms a query matches on (positive clauses only) and the

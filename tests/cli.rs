@@ -421,3 +421,35 @@ fn prefix_matches_words_that_start_with_it_and_highlights_them() {
     }
     assert_eq!(v["total_hits"], 2);
 }
+
+#[test]
+fn an_excluded_phrase_leaves_out_exactly_the_paragraphs_that_hold_it() {
+    let (_tmp, index) = indexed();
+    let hits = |query: &str| {
+        let (v, code) = search_json(&index, &[query, "--limit", "100"]);
+        assert!(code == 0 || code == 1, "{query}: exit {code}, {v}");
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["text"].as_str().unwrap().to_string(), h["para"].clone()))
+            .collect::<Vec<_>>()
+    };
+    // A phrase no paragraph holds excludes nothing; debug builds used to stop on it in
+    // tantivy's phrase scorer.
+    assert_eq!(hits(r#"ap -"on ap""#), hits("ap"));
+    // One that some paragraphs hold excludes those and only those.
+    let all = hits("the -a");
+    let kept = hits(r#"the -"on the" -a"#);
+    let expected: Vec<_> = all
+        .iter()
+        .filter(|(text, _)| !text.to_lowercase().contains("on the"))
+        .cloned()
+        .collect();
+    assert!(kept.len() < all.len(), "some paragraphs hold \"on the\"");
+    let mut kept_sorted = kept.clone();
+    kept_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut expected_sorted = expected;
+    expected_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(kept_sorted, expected_sorted);
+}
