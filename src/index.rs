@@ -28,8 +28,10 @@ mod queue;
 type IndexWriter = tantivy::IndexWriter<Queued>;
 
 /// Bumped when splitting or extraction changes, so that re-indexing refreshes articles
-/// whose text did not change but whose paragraphs or entities would.
-const PIPELINE_VERSION: u64 = 1;
+/// whose text did not change but whose paragraphs or entities would. 2: the entity
+/// rules of 2026-11 (English as GB, surnames such as West and May, no speaker across
+/// a full stop), and every earlier change made without a bump.
+const PIPELINE_VERSION: u64 = 2;
 
 /// Errors that stop indexing or opening an index.
 #[derive(Debug, thiserror::Error)]

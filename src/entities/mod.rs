@@ -780,4 +780,46 @@ mod tests {
         assert_eq!(persons("It features Will Young."), ["Will Young"]);
         assert!(persons("Will Parliament agree? It will.").is_empty());
     }
+
+    #[test]
+    fn a_speech_verb_does_not_reach_into_the_next_sentence() {
+        assert!(persons("\"It is bad,\" she says. Consequently, the plan failed.").is_empty());
+        assert!(persons("It hurt, she said. Praising Celtic for it, she left.").is_empty());
+        assert_eq!(persons("\"Yes,\" said Murray."), ["Murray"]);
+    }
+
+    #[test]
+    fn compass_words_and_may_are_surnames_only_after_a_name() {
+        assert_eq!(
+            persons("Alicia Keys and Kanye West sang. Mr West bowed."),
+            ["Alicia Keys", "Kanye West"]
+        );
+        assert_eq!(persons("Theresa May said no."), ["Theresa May"]);
+        assert!(persons("Fans of West Ham met in the North in May.").is_empty());
+        assert!(persons("Jordan West Bank talks resumed.").is_empty());
+    }
+
+    #[test]
+    fn english_is_gb_except_as_a_language() {
+        assert_eq!(
+            codes("The English game and English clubs are rich."),
+            ["GB"]
+        );
+        assert_eq!(codes("It is big in English football."), ["GB"]);
+        assert!(codes("She speaks English and the book is in English.").is_empty());
+        assert!(codes("He studied English literature and the French version.").is_empty());
+        assert!(codes("The English Channel was calm.").is_empty());
+    }
+
+    #[test]
+    fn a_city_named_like_another_countrys_city_goes_by_the_longer_name() {
+        assert_eq!(codes("The forum met in Porto Alegre."), ["BR"]);
+        assert_eq!(codes("The final is in Porto."), ["PT"]);
+    }
+
+    #[test]
+    fn prisons_and_institutions_are_not_persons() {
+        assert!(persons("A detainee in Woodhill Prison said: \"No.\"").is_empty());
+        assert!(persons("The think-tank The Brookings Institution says so.").is_empty());
+    }
 }

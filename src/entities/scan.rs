@@ -242,6 +242,12 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
                 continue;
             }
         }
+        // "speaks English", "in French.", "the Spanish version": a language, not the
+        // country.
+        if single && kind == AliasKind::Demonym && language_use(toks, t, h.first) {
+            keep[hi] = false;
+            continue;
+        }
         // "the US Open", "the Australian Open": a tournament, not the country.
         if h.last < n && toks[h.last].joined() && toks[h.last].text(t) == "Open" {
             keep[hi] = false;
@@ -339,7 +345,23 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
             && cover[k] & (COV_COUNTRY | COV_BLOCKED | COV_CREDIT) == 0
     };
-    let plain_name_word = |k: usize| shape_ok(k) && words[k] & word::STOP == 0;
+    // "Kanye West", "Mr West", "Theresa May": a compass word or "May" (never a name
+    // word on its own: "West Ham", "the North", "in May") is a surname right after a
+    // given name or an honorific, when no capitalised word or number follows
+    // ("Jordan West Bank", "Paris May 3").
+    let surname_after_name = |k: usize| {
+        k > 0
+            && toks[k].joined()
+            && toks[k - 1].is(flag::CAP)
+            && !toks[k - 1].is(flag::POSS)
+            && words[k - 1] & (word::GIVEN | word::HONORIFIC) != 0
+            && SURNAMES_AFTER_NAME.contains(&toks[k].text(t))
+            && !(k + 1 < n
+                && toks[k + 1].joined()
+                && (toks[k + 1].is(flag::CAP) || toks[k + 1].is(flag::DIGIT)))
+    };
+    let plain_name_word =
+        |k: usize| shape_ok(k) && (words[k] & word::STOP == 0 || surname_after_name(k));
     // A given name that is also a common word ("Will") is a name only mid-sentence and
     // right before another name word ("Will Young").
     let name_word = |k: usize| {
@@ -500,6 +522,93 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     out
 }
 
+/// Words before a demonym that make it a language: "speaks English".
+const LANGUAGE_BEFORE: &[&str] = &[
+    "speak",
+    "speaks",
+    "speaking",
+    "spoke",
+    "spoken",
+    "learn",
+    "learns",
+    "learning",
+    "learned",
+    "learnt",
+    "study",
+    "studies",
+    "studying",
+    "studied",
+    "teach",
+    "teaches",
+    "teaching",
+    "taught",
+    "fluent",
+    "translated",
+    "translate",
+    "dubbed",
+    "subtitled",
+    "written",
+];
+
+/// Words after a demonym that make it a language: "English literature".
+const LANGUAGE_AFTER: &[&str] = &[
+    "language",
+    "languages",
+    "literature",
+    "teacher",
+    "teachers",
+    "lesson",
+    "lessons",
+    "class",
+    "classes",
+    "course",
+    "courses",
+    "grammar",
+    "dictionary",
+    "translation",
+    "translations",
+    "subtitles",
+    "speaker",
+    "speakers",
+    "speaking",
+    "version",
+    "versions",
+    "words",
+    "word",
+    "text",
+    "accent",
+    "spelling",
+    "skills",
+    "tuition",
+];
+
+/// Words that may follow a language after "in": "written in English and French".
+const AFTER_IN_LANGUAGE: &[&str] = &["and", "or", "by", "as", "but", "rather", "only"];
+
+/// Whether the demonym at `k` names a language where it stands.
+fn language_use(toks: &[Token], t: &str, k: usize) -> bool {
+    let n = toks.len();
+    let lower = |i: usize| toks[i].text(t).to_ascii_lowercase();
+    if k + 1 < n && toks[k + 1].joined() && LANGUAGE_AFTER.contains(&lower(k + 1).as_str()) {
+        return true;
+    }
+    if k == 0 || !toks[k].joined() {
+        return false;
+    }
+    let prev = lower(k - 1);
+    if LANGUAGE_BEFORE.contains(&prev.as_str()) {
+        return true;
+    }
+    // "in English." but not "in English football".
+    prev == "in"
+        && (k + 1 >= n
+            || !toks[k + 1].joined()
+            || AFTER_IN_LANGUAGE.contains(&lower(k + 1).as_str()))
+}
+
+/// Words that are surnames only after a given name or an honorific.
+const SURNAMES_AFTER_NAME: &[&str] = &["North", "South", "East", "West", "May"];
+
 /// Titles that stay forms of address after an honorific ("Mr President"), not surnames.
 const ADDRESS_FORMS: &[&str] = &[
     "president",
@@ -648,12 +757,18 @@ fn evaluate(
             });
             strong = titled;
         }
-        // "said Murray." / "said Murray on Monday", but not "said Northwind would".
+        // "said Murray." / "said Murray on Monday", but not "said Northwind would", nor
+        // the next sentence's opener ("she says. Consequently, ...").
         let ends_clause = e >= n
             || toks[e].gap != 0
             || toks[e].is(flag::CAP)
             || AFTER_SPEECH_NAME.contains(&toks[e].text(t));
-        if !strong && pw & word::SPEECH != 0 && !prev.is(flag::CAP) && ends_clause {
+        if !strong
+            && pw & word::SPEECH != 0
+            && !prev.is(flag::CAP)
+            && toks[s].joined()
+            && ends_clause
+        {
             strong = true;
         }
     }
