@@ -818,6 +818,31 @@ mod tests {
     }
 
     #[test]
+    fn descriptors_and_titles_before_a_given_name_are_not_part_of_it() {
+        assert_eq!(
+            persons("Lib Dem Menzies Campbell said it was wrong."),
+            ["Menzies Campbell"]
+        );
+        assert_eq!(
+            persons("Fellow DJ Zane Lowe and Trade Commissioner Peter Mandelson met."),
+            ["Peter Mandelson", "Zane Lowe"]
+        );
+    }
+
+    #[test]
+    fn a_name_cut_short_by_a_place_or_body_word_is_not_a_person() {
+        assert_eq!(
+            persons("It matters, according to Bristol University scientist Anne Alexander."),
+            ["Anne Alexander"]
+        );
+        // A possessive ends the name: what follows is the person's.
+        assert_eq!(
+            persons("It is an adaptation of Bill Cosby's TV cartoon."),
+            ["Bill Cosby"]
+        );
+    }
+
+    #[test]
     fn prisons_and_institutions_are_not_persons() {
         assert!(persons("A detainee in Woodhill Prison said: \"No.\"").is_empty());
         assert!(persons("The think-tank The Brookings Institution says so.").is_empty());

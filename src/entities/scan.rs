@@ -711,15 +711,21 @@ fn evaluate(
     {
         s += 1;
     }
-    // "Beatle George Harrison", "Tory MP John Smith": capitalised words before a given
-    // name inside a run describe the person; the name starts at the given name.
-    while e - s >= 3
-        && words[e - 1] & word::PRE_NAME == 0
-        && words[s] & (word::GIVEN | word::PARTICLE) == 0
-        && !toks[s].is(flag::INITIAL)
-        && words[s + 1] & word::GIVEN != 0
-    {
-        s += 1;
+    // "Beatle George Harrison", "Tory MP John Smith", "Lib Dem Menzies Campbell":
+    // capitalised words before a given name inside a run describe the person; the name
+    // starts at the given name.
+    if e - s >= 3 && words[e - 1] & word::PRE_NAME == 0 {
+        // A title counts even when it looks like initials ("Fellow DJ Zane Lowe").
+        let describes = |k: usize| {
+            words[k] & word::PRE_NAME != 0
+                || (words[k] & (word::GIVEN | word::PARTICLE) == 0 && !toks[k].is(flag::INITIAL))
+        };
+        if let Some(g) = (s + 1..e - 1)
+            .take_while(|&k| describes(k - 1))
+            .find(|&k| words[k] & word::GIVEN != 0)
+        {
+            s = g;
+        }
     }
     let len = e - s;
     // Initials alone ("W D L") or a trailing initial ("Cofinec S.A.") are not names.
@@ -801,7 +807,14 @@ fn evaluate(
     }
     // "Booker Prize", "Downing Street": a run ending in such a word is not a person,
     // nor is one followed by a company suffix ("Northwind Traders plc").
-    let org_next = e < n && toks[e].joined() && words[e] & word::ORG_SUFFIX != 0;
+    // The same when the run was cut short by such a word that is never a name word
+    // ("according to Bristol University").
+    let org_next = e < n
+        && toks[e].joined()
+        && (words[e] & word::ORG_SUFFIX != 0
+            || (toks[e].is(flag::CAP)
+                && words[e] & word::HEAD != 0
+                && !toks[e - 1].is(flag::POSS)));
     if (words[e - 1] & word::HEAD != 0 || org_next) && !titled {
         return None;
     }
