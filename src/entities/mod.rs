@@ -843,6 +843,19 @@ mod tests {
     }
 
     #[test]
+    fn an_apposition_naming_a_body_is_not_a_person() {
+        assert!(persons("NM Rothschild, the investment bank, is advising.").is_empty());
+        assert_eq!(
+            persons("Emilio Botin, the chairman of Spain's biggest bank, spoke."),
+            ["Emilio Botin"]
+        );
+        assert_eq!(
+            persons("Jo Flaherty, a senior broadcaster with CBS, spoke."),
+            ["Jo Flaherty"]
+        );
+    }
+
+    #[test]
     fn prisons_and_institutions_are_not_persons() {
         assert!(persons("A detainee in Woodhill Prison said: \"No.\"").is_empty());
         assert!(persons("The think-tank The Brookings Institution says so.").is_empty());

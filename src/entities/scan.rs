@@ -606,6 +606,91 @@ fn language_use(toks: &[Token], t: &str, k: usize) -> bool {
             || AFTER_IN_LANGUAGE.contains(&lower(k + 1).as_str()))
 }
 
+/// Nouns that, heading an apposition after a name, say it names a body, not a person.
+/// Nouns that are as often people ("a senior broadcaster", "the film's producer") are
+/// left out.
+const ORG_NOUNS: &[&str] = &[
+    "bank",
+    "banks",
+    "company",
+    "firm",
+    "group",
+    "giant",
+    "retailer",
+    "carrier",
+    "airline",
+    "provider",
+    "insurer",
+    "chain",
+    "network",
+    "agency",
+    "organisation",
+    "organization",
+    "watchdog",
+    "regulator",
+    "fund",
+    "manufacturer",
+    "supplier",
+    "studio",
+    "studios",
+    "label",
+    "band",
+    "club",
+    "charity",
+    "think-tank",
+    "consultancy",
+    "conglomerate",
+    "corporation",
+    "business",
+    "brand",
+    "website",
+    "newspaper",
+    "magazine",
+    "channel",
+    "station",
+    "university",
+    "school",
+    "party",
+    "union",
+    "team",
+    "side",
+    "distributor",
+    "subsidiary",
+    "unit",
+    "venture",
+    "exchange",
+    "association",
+    "foundation",
+    "institute",
+    "trust",
+];
+
+/// Words that end the noun phrase of an apposition.
+const APPOSITION_ENDS: &[&str] = &[
+    "who", "which", "that", "whose", "of", "with", "at", "for", "in", "on", "from", "behind", "to",
+    "and", "or", "but", "by", "as", "than", "since", "after", "before", "under", "over", "into",
+    "based", "owned", "run", "led",
+];
+
+/// Whether the words after a name at `e` are an apposition headed by an organisation
+/// noun: ", the investment bank," / ", a US software firm which".
+fn appositive_org(toks: &[Token], t: &str, e: usize) -> bool {
+    let n = toks.len();
+    if e >= n || toks[e].gap & gap::COMMA == 0 || toks[e].gap & gap::STOP != 0 {
+        return false;
+    }
+    if !matches!(toks[e].text(t), "the" | "a" | "an") {
+        return false;
+    }
+    // The head noun comes before any clause or prepositional phrase: "the chairman of
+    // Spain's biggest bank" is a chairman.
+    let head = toks[e + 1..n.min(e + 8)]
+        .iter()
+        .take_while(|tk| tk.joined() && !APPOSITION_ENDS.contains(&tk.text(t)))
+        .last();
+    head.is_some_and(|tk| !tk.is(flag::CAP) && ORG_NOUNS.contains(&tk.text(t)))
+}
+
 /// Words that are surnames only after a given name or an honorific.
 const SURNAMES_AFTER_NAME: &[&str] = &["North", "South", "East", "West", "May"];
 
@@ -816,6 +901,10 @@ fn evaluate(
                 && words[e] & word::HEAD != 0
                 && !toks[e - 1].is(flag::POSS)));
     if (words[e - 1] & word::HEAD != 0 || org_next) && !titled {
+        return None;
+    }
+    // "NM Rothschild, the investment bank, ...": what the apposition says it is.
+    if !titled && appositive_org(toks, t, e) {
         return None;
     }
     if len >= 2 && (words[s] & word::GIVEN != 0 || toks[s].is(flag::INITIAL)) {
