@@ -856,6 +856,18 @@ mod tests {
     }
 
     #[test]
+    fn companies_and_tournaments_named_after_a_country_are_not_it() {
+        assert!(codes("UK Online, Scottish Power and France Telecom gained.").is_empty());
+        assert!(persons("France Telecom gained.").is_empty());
+        assert!(codes("Gloucester top the Zurich Premiership.").is_empty());
+        assert_eq!(
+            codes("The British Army and Anglo-Dutch talks."),
+            ["GB", "NL"]
+        );
+        assert_eq!(codes("A Saudi Arabian prince bought it."), ["SA"]);
+    }
+
+    #[test]
     fn prisons_and_institutions_are_not_persons() {
         assert!(persons("A detainee in Woodhill Prison said: \"No.\"").is_empty());
         assert!(persons("The think-tank The Brookings Institution says so.").is_empty());

@@ -214,6 +214,9 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         }
     }
 
+    let named_after_a_country = |h: &Hit| {
+        h.last < n && toks[h.last].joined() && NAMED_AFTER_A_COUNTRY.contains(&toks[h.last].text(t))
+    };
     // Context rules that turn a country word into something else.
     let covered_by_hit = |k: usize, hits: &[Hit]| hits.iter().any(|h| h.first <= k && k < h.last);
     keep.clear();
@@ -248,8 +251,9 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             keep[hi] = false;
             continue;
         }
-        // "the US Open", "the Australian Open": a tournament, not the country.
-        if h.last < n && toks[h.last].joined() && toks[h.last].text(t) == "Open" {
+        // "the US Open", "UK Online", "Scottish Power", "Canadian Broadcasting
+        // Corporation": a tournament or a company, not the country.
+        if named_after_a_country(h) {
             keep[hi] = false;
             continue;
         }
@@ -284,8 +288,9 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         let phrase = &lex.phrases[h.phrase];
         let c = if !*k {
             // A dropped place word stays coverable by a person run only when it was
-            // dropped for being part of a name; the Georgia rule blocks it instead.
-            if toks[h.first].text(t).eq_ignore_ascii_case("georgia") {
+            // dropped for being part of a name; the Georgia rule and the names of
+            // tournaments and companies ("France Telecom") block it instead.
+            if toks[h.first].text(t).eq_ignore_ascii_case("georgia") || named_after_a_country(h) {
                 COV_BLOCKED
             } else {
                 0
@@ -521,6 +526,23 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     }
     out
 }
+
+/// Words after a country word that make the two a tournament's or company's name.
+const NAMED_AFTER_A_COUNTRY: &[&str] = &[
+    "Open",
+    "Online",
+    "Power",
+    "Broadcasting",
+    "Telecom",
+    "Airways",
+    "Airlines",
+    "Premiership",
+    "Petroleum",
+    "Holdings",
+    "Insurance",
+    "Steel",
+    "Gas",
+];
 
 /// Words before a demonym that make it a language: "speaks English".
 const LANGUAGE_BEFORE: &[&str] = &[
