@@ -342,16 +342,17 @@ fn eval_conll(path: &Path, show: bool) -> Option<(Score, Score)> {
             .collect();
         let ents = extractor().extract(None, &paragraphs);
         for (sent, e) in doc.iter().zip(&ents) {
-            // Persons: a prediction that resolved "Blair" to "Tony Blair" is right.
+            // Persons: a prediction that resolved "Blair" to "Tony Blair", or "M. Waugh"
+            // to "Mark Waugh" (the fullest name the document gives), is right.
             let gold: Vec<String> = spans(sent, "PER").iter().map(|g| person_key(g)).collect();
             let mut used = vec![false; gold.len()];
             let mut s = Score::default();
             let preds: BTreeSet<String> = e.persons.iter().map(|p| person_key(p)).collect();
             for p in &preds {
-                let hit = gold
-                    .iter()
-                    .enumerate()
-                    .find(|(i, g)| !used[*i] && (p == *g || p.ends_with(&format!(" {g}"))));
+                let hit = gold.iter().enumerate().find(|(i, g)| {
+                    !used[*i]
+                        && (p == *g || p.ends_with(&format!(" {g}")) || initial_expanded(g, p))
+                });
                 match hit {
                     Some((i, _)) => {
                         used[i] = true;
@@ -551,4 +552,15 @@ fn main() {
             data.join("bbc").display()
         ),
     }
+}
+
+/// Whether `pred` is `gold` with its initial written out: "m waugh" -> "mark waugh".
+fn initial_expanded(gold: &str, pred: &str) -> bool {
+    let Some((first, rest)) = gold.split_once(' ') else {
+        return false;
+    };
+    first.chars().count() == 1
+        && pred.len() > gold.len()
+        && pred.starts_with(first)
+        && pred.ends_with(&format!(" {rest}"))
 }

@@ -185,6 +185,16 @@ fn resolve(
 ) -> Option<String> {
     let last = m.keys.last()?;
     let matches = |f: &Mention| -> bool {
+        // "M Cueto" (a team sheet) is the article's "Mark Cueto".
+        if let Some(i) = m.initial
+            && m.keys.len() == 2
+            && f.keys.len() >= 2
+            && f.keys.last() == Some(last)
+            && f.initial.is_none()
+            && f.name.as_bytes()[0].to_ascii_lowercase() == i
+        {
+            return true;
+        }
         if f.keys.len() <= m.keys.len() {
             return false;
         }
@@ -865,6 +875,20 @@ mod tests {
             ["GB", "NL"]
         );
         assert_eq!(codes("A Saudi Arabian prince bought it."), ["SA"]);
+    }
+
+    #[test]
+    fn an_initial_and_surname_is_the_articles_full_name() {
+        let e = run(&[
+            "Mark Cueto and Martin Corry scored.",
+            "England: J Robinson; M Cueto, M Corry.",
+        ]);
+        assert_eq!(e[1].persons, ["J Robinson", "Mark Cueto", "Martin Corry"]);
+        // Another letter is another person.
+        assert_eq!(
+            run(&["Mark Cueto scored.", "Wales: P Cueto."])[1].persons,
+            ["P Cueto"]
+        );
     }
 
     #[test]

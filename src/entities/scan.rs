@@ -25,6 +25,9 @@ pub(crate) struct Mention {
     pub first_name_honorific: bool,
     /// Token position inside the paragraph, for "last introduced" ordering.
     pub pos: u32,
+    /// The name starts with a one-letter initial ("M Cueto"), lower-cased: it is the
+    /// full name in the article with that surname and a given name of that letter.
+    pub initial: Option<u8>,
 }
 
 /// What one paragraph contributes before persons are resolved across the article.
@@ -940,6 +943,9 @@ fn evaluate(
     // ("Giorgi Kapanadze, the director, said") can be one too.
     let weak = len >= 2;
     let first = &toks[s];
+    let initial = (len >= 2 && first.is(flag::INITIAL) && first.end - first.start == 1)
+        .then(|| t.as_bytes()[first.start as usize].to_ascii_lowercase());
+
     Some(Mention {
         name: display(folded, toks, s, e),
         first_len: folded
@@ -950,5 +956,6 @@ fn evaluate(
         weak,
         first_name_honorific,
         pos: s as u32,
+        initial,
     })
 }
