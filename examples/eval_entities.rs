@@ -342,8 +342,8 @@ fn eval_conll(path: &Path, show: bool) -> Option<(Score, Score)> {
             .collect();
         let ents = extractor().extract(None, &paragraphs);
         for (sent, e) in doc.iter().zip(&ents) {
-            // Persons: a prediction that resolved "Blair" to "Tony Blair", or "M. Waugh"
-            // to "Mark Waugh" (the fullest name the document gives), is right.
+            // Persons: a prediction that resolved "Blair" or "Tony" to "Tony Blair", or
+            // "M. Waugh" to "Mark Waugh" (the fullest name the document gives), is right.
             let gold: Vec<String> = spans(sent, "PER").iter().map(|g| person_key(g)).collect();
             let mut used = vec![false; gold.len()];
             let mut s = Score::default();
@@ -351,7 +351,10 @@ fn eval_conll(path: &Path, show: bool) -> Option<(Score, Score)> {
             for p in &preds {
                 let hit = gold.iter().enumerate().find(|(i, g)| {
                     !used[*i]
-                        && (p == *g || p.ends_with(&format!(" {g}")) || initial_expanded(g, p))
+                        && (p == *g
+                            || p.ends_with(&format!(" {g}"))
+                            || initial_expanded(g, p)
+                            || (!g.contains(' ') && p.starts_with(&format!("{g} "))))
                 });
                 match hit {
                     Some((i, _)) => {

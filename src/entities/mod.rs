@@ -220,6 +220,14 @@ fn resolve(
             .rev()
             .find(|(o, p, f)| (*o, *p) <= at && f.keys.contains(last));
     }
+    // "Stewart has tweaked a hamstring" after "Stewart Downing": a given name alone is
+    // the person the article introduced by it, when it is no one's surname.
+    if chosen.is_none() && m.given && m.keys.len() == 1 {
+        chosen = full
+            .iter()
+            .filter(|(o, p, f)| (*o, *p) <= at && f.keys[0] == *last && f.given)
+            .max_by_key(|(o, p, _)| (*o, *p));
+    }
     if let Some((_, _, f)) = chosen {
         return Some(f.name.clone());
     }
@@ -889,6 +897,23 @@ mod tests {
             run(&["Mark Cueto scored.", "Wales: P Cueto."])[1].persons,
             ["P Cueto"]
         );
+    }
+
+    #[test]
+    fn a_given_name_alone_is_the_person_the_article_introduced_by_it() {
+        let e = run(&[
+            "Stewart Downing was hurt.",
+            "\"Stewart has tweaked a hamstring,\" the manager said.",
+        ]);
+        assert_eq!(e[1].persons, ["Stewart Downing"]);
+        // Not before the full name, and not as a title or a place.
+        let e = run(&["Stewart has a cold.", "Stewart Downing was hurt."]);
+        assert!(e[0].persons.is_empty());
+        let e = run(&[
+            "Lawrence Dallaglio and Henry Paul played in St Louis.",
+            "They starred in Lawrence of Arabia and Henry VIII.",
+        ]);
+        assert!(e[1].persons.is_empty(), "{:?}", e[1].persons);
     }
 
     #[test]

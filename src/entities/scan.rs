@@ -28,6 +28,8 @@ pub(crate) struct Mention {
     /// The name starts with a one-letter initial ("M Cueto"), lower-cased: it is the
     /// full name in the article with that surname and a given name of that letter.
     pub initial: Option<u8>,
+    /// The first word is a known given name.
+    pub given: bool,
 }
 
 /// What one paragraph contributes before persons are resolved across the article.
@@ -690,6 +692,25 @@ const ORG_NOUNS: &[&str] = &[
     "trust",
 ];
 
+/// Whether the one-word name at `k` stands as a person's given name, not as part of
+/// a title or place: "Lawrence of Arabia", "Henry VIII", "St Louis".
+fn bare_given_name(toks: &[Token], t: &str, k: usize) -> bool {
+    let n = toks.len();
+    if k + 1 < n && toks[k + 1].joined() {
+        let next = toks[k + 1].text(t);
+        let roman = next.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'));
+        if next == "of" || roman {
+            return false;
+        }
+    }
+    !(k > 0
+        && toks[k].gap & !gap::STOP == 0
+        && matches!(
+            toks[k - 1].text(t),
+            "St" | "Saint" | "San" | "Santa" | "Sao" | "Fort" | "Port" | "Mount" | "Cape" | "Lake"
+        ))
+}
+
 /// Words that end the noun phrase of an apposition.
 const APPOSITION_ENDS: &[&str] = &[
     "who", "which", "that", "whose", "of", "with", "at", "for", "in", "on", "from", "behind", "to",
@@ -957,5 +978,6 @@ fn evaluate(
         first_name_honorific,
         pos: s as u32,
         initial,
+        given: words[s] & word::GIVEN != 0 && (len > 1 || bare_given_name(toks, t, s)),
     })
 }
