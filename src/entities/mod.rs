@@ -917,6 +917,40 @@ mod tests {
     }
 
     #[test]
+    fn a_role_that_describes_companies_too_needs_a_full_name() {
+        assert!(
+            persons("Big Brother producer Endemol and market leader Nintendo agreed.").is_empty()
+        );
+        // The article naming the person in full settles it.
+        assert_eq!(
+            persons("Michael Howard spoke. Tory leader Howard said no."),
+            ["Michael Howard"]
+        );
+        assert!(persons("Bookmaker William Hill cut the odds.").is_empty());
+    }
+
+    #[test]
+    fn hill_and_lake_are_surnames_after_a_given_name() {
+        assert_eq!(
+            persons("Damon Hill met Mike Lake."),
+            ["Damon Hill", "Mike Lake"]
+        );
+        assert!(persons("They met at Notting Hill and Capitol Hill.").is_empty());
+    }
+
+    #[test]
+    fn capital_demonyms_award_names_and_agency_spellings() {
+        assert_eq!(
+            codes("The 25-year-old Dubliner and a Parisian."),
+            ["FR", "IE"]
+        );
+        assert!(codes("They won two Brit Awards.").is_empty());
+        let e = run(&["Agence France Press reported it."]).remove(0);
+        assert!(e.persons.is_empty() && e.countries.is_empty());
+        assert_eq!(e.orgs, ["Agence France-Presse"]);
+    }
+
+    #[test]
     fn prisons_and_institutions_are_not_persons() {
         assert!(persons("A detainee in Woodhill Prison said: \"No.\"").is_empty());
         assert!(persons("The think-tank The Brookings Institution says so.").is_empty());

@@ -532,6 +532,35 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     out
 }
 
+/// Roles that stand before companies and clubs as often as before people.
+const ROLES_OF_BODIES_TOO: &[&str] = &[
+    "producer",
+    "owner",
+    "host",
+    "hosts",
+    "rival",
+    "rivals",
+    "investor",
+    "leader",
+    "buyer",
+    "sponsor",
+    "backer",
+    "bidder",
+    "suitor",
+    "retailer",
+    "bookmaker",
+    "maker",
+    "supplier",
+    "distributor",
+    "publisher",
+    "broadcaster",
+    "operator",
+    "insurer",
+    "lender",
+    "carrier",
+    "developer",
+];
+
 /// Words after a country word that make the two a tournament's or company's name.
 const NAMED_AFTER_A_COUNTRY: &[&str] = &[
     "Open",
@@ -547,6 +576,8 @@ const NAMED_AFTER_A_COUNTRY: &[&str] = &[
     "Insurance",
     "Steel",
     "Gas",
+    "Award",
+    "Awards",
 ];
 
 /// Words before a demonym that make it a language: "speaks English".
@@ -738,7 +769,7 @@ fn appositive_org(toks: &[Token], t: &str, e: usize) -> bool {
 }
 
 /// Words that are surnames only after a given name or an honorific.
-const SURNAMES_AFTER_NAME: &[&str] = &["North", "South", "East", "West", "May"];
+const SURNAMES_AFTER_NAME: &[&str] = &["North", "South", "East", "West", "May", "Hill", "Lake"];
 
 /// Titles that stay forms of address after an honorific ("Mr President"), not surnames.
 const ADDRESS_FORMS: &[&str] = &[
@@ -858,6 +889,10 @@ fn evaluate(
             s = g;
         }
     }
+    // "Bookmaker William Hill": what is left after the descriptor is an organisation.
+    if cover[s..e].iter().all(|c| c & COV_ORG != 0) {
+        return None;
+    }
     let len = e - s;
     // Initials alone ("W D L") or a trailing initial ("Cofinec S.A.") are not names.
     let single_letter = |k: usize| toks[k].is(flag::INITIAL) && toks[k].end - toks[k].start == 1;
@@ -879,8 +914,12 @@ fn evaluate(
             titled = true;
             first_name_honorific = pw & word::FIRST_NAME_HONORIFIC != 0;
         } else if pw & word::PRE_NAME != 0 && toks[s].gap == 0 {
-            strong = true;
-            titled = true;
+            // "producer Endemol", "host Dundee", "market leader Nintendo": after a role
+            // that describes companies and clubs as often as people, one word needs the
+            // article to name that person in full ("Tory leader Howard").
+            let ambiguous = len == 1 && ROLES_OF_BODIES_TOO.contains(&lower(s - 1).as_str());
+            strong = !ambiguous;
+            titled = !ambiguous;
         } else if pw & word::PRE_NAME_PHRASE != 0
             && toks[s].gap == 0
             && let Some(phrases) = lex.titles.get(lower(s - 1).as_str())
@@ -946,7 +985,11 @@ fn evaluate(
             || (toks[e].is(flag::CAP)
                 && words[e] & word::HEAD != 0
                 && !toks[e - 1].is(flag::POSS)));
-    if (words[e - 1] & word::HEAD != 0 || org_next) && !titled {
+    // "Damon Hill": a place word that is a surname after a given name is one here.
+    let head_surname = e - s >= 2
+        && SURNAMES_AFTER_NAME.contains(&toks[e - 1].text(t))
+        && words[e - 2] & (word::GIVEN | word::HONORIFIC) != 0;
+    if (words[e - 1] & word::HEAD != 0 && !head_surname || org_next) && !titled {
         return None;
     }
     // "NM Rothschild, the investment bank, ...": what the apposition says it is.
