@@ -951,6 +951,14 @@ mod tests {
     }
 
     #[test]
+    fn given_names_from_sport_and_film_news_are_known() {
+        assert_eq!(
+            persons("Teenager Sania Mirza beat Alyona Bondarenko."),
+            ["Alyona Bondarenko", "Sania Mirza"]
+        );
+    }
+
+    #[test]
     fn prisons_and_institutions_are_not_persons() {
         assert!(persons("A detainee in Woodhill Prison said: \"No.\"").is_empty());
         assert!(persons("The think-tank The Brookings Institution says so.").is_empty());
