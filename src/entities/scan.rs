@@ -355,23 +355,9 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
             && cover[k] & (COV_COUNTRY | COV_BLOCKED | COV_CREDIT) == 0
     };
-    // "Kanye West", "Mr West", "Theresa May": a compass word or "May" (never a name
-    // word on its own: "West Ham", "the North", "in May") is a surname right after a
-    // given name or an honorific, when no capitalised word or number follows
-    // ("Jordan West Bank", "Paris May 3").
-    let surname_after_name = |k: usize| {
-        k > 0
-            && toks[k].joined()
-            && toks[k - 1].is(flag::CAP)
-            && !toks[k - 1].is(flag::POSS)
-            && words[k - 1] & (word::GIVEN | word::HONORIFIC) != 0
-            && SURNAMES_AFTER_NAME.contains(&toks[k].text(t))
-            && !(k + 1 < n
-                && toks[k + 1].joined()
-                && (toks[k + 1].is(flag::CAP) || toks[k + 1].is(flag::DIGIT)))
+    let plain_name_word = |k: usize| {
+        shape_ok(k) && (words[k] & word::STOP == 0 || surname_after_name(toks, words, t, k))
     };
-    let plain_name_word =
-        |k: usize| shape_ok(k) && (words[k] & word::STOP == 0 || surname_after_name(k));
     // A given name that is also a common word ("Will") is a name only mid-sentence and
     // right before another name word ("Will Young").
     let name_word = |k: usize| {
@@ -646,22 +632,22 @@ const AFTER_IN_LANGUAGE: &[&str] = &["and", "or", "by", "as", "but", "rather", "
 /// Whether the demonym at `k` names a language where it stands.
 fn language_use(toks: &[Token], t: &str, k: usize) -> bool {
     let n = toks.len();
-    let lower = |i: usize| toks[i].text(t).to_ascii_lowercase();
-    if k + 1 < n && toks[k + 1].joined() && LANGUAGE_AFTER.contains(&lower(k + 1).as_str()) {
+    let is_in = |i: usize, list: &[&str]| {
+        let w = toks[i].text(t);
+        list.iter().any(|l| l.eq_ignore_ascii_case(w))
+    };
+    if k + 1 < n && toks[k + 1].joined() && is_in(k + 1, LANGUAGE_AFTER) {
         return true;
     }
     if k == 0 || !toks[k].joined() {
         return false;
     }
-    let prev = lower(k - 1);
-    if LANGUAGE_BEFORE.contains(&prev.as_str()) {
+    if is_in(k - 1, LANGUAGE_BEFORE) {
         return true;
     }
     // "in English." but not "in English football".
-    prev == "in"
-        && (k + 1 >= n
-            || !toks[k + 1].joined()
-            || AFTER_IN_LANGUAGE.contains(&lower(k + 1).as_str()))
+    is_in(k - 1, &["in"])
+        && (k + 1 >= n || !toks[k + 1].joined() || is_in(k + 1, AFTER_IN_LANGUAGE))
 }
 
 /// Nouns that, heading an apposition after a name, say it names a body, not a person.
@@ -770,6 +756,23 @@ fn appositive_org(toks: &[Token], t: &str, e: usize) -> bool {
 
 /// Words that are surnames only after a given name or an honorific.
 const SURNAMES_AFTER_NAME: &[&str] = &["North", "South", "East", "West", "May", "Hill", "Lake"];
+
+/// "Kanye West", "Mr West", "Theresa May", "Damon Hill": a word that is never a name
+/// word on its own ("West Ham", "in May", "Notting Hill") is a surname right after a
+/// given name or an honorific, when no capitalised word or number follows ("Jordan
+/// West Bank", "Paris May 3").
+fn surname_after_name(toks: &[Token], words: &[u16], t: &str, k: usize) -> bool {
+    let n = toks.len();
+    k > 0
+        && toks[k].joined()
+        && toks[k - 1].is(flag::CAP)
+        && !toks[k - 1].is(flag::POSS)
+        && words[k - 1] & (word::GIVEN | word::HONORIFIC) != 0
+        && SURNAMES_AFTER_NAME.contains(&toks[k].text(t))
+        && !(k + 1 < n
+            && toks[k + 1].joined()
+            && (toks[k + 1].is(flag::CAP) || toks[k + 1].is(flag::DIGIT)))
+}
 
 /// Titles that stay forms of address after an honorific ("Mr President"), not surnames.
 const ADDRESS_FORMS: &[&str] = &[
@@ -986,9 +989,7 @@ fn evaluate(
                 && words[e] & word::HEAD != 0
                 && !toks[e - 1].is(flag::POSS)));
     // "Damon Hill": a place word that is a surname after a given name is one here.
-    let head_surname = e - s >= 2
-        && SURNAMES_AFTER_NAME.contains(&toks[e - 1].text(t))
-        && words[e - 2] & (word::GIVEN | word::HONORIFIC) != 0;
+    let head_surname = e - s >= 2 && surname_after_name(toks, words, t, e - 1);
     if (words[e - 1] & word::HEAD != 0 && !head_surname || org_next) && !titled {
         return None;
     }
