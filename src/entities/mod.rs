@@ -96,6 +96,27 @@ impl Extractor {
             (title_scan, scans)
         });
 
+        // Names the article calls a film, book or show are titles in all its paragraphs
+        // ("the film Vera Drake" ... "best director for Vera Drake").
+        let works: Vec<Vec<u32>> = title_scan
+            .iter()
+            .chain(scans.iter())
+            .flat_map(scan::Scan::works)
+            .map(<[u32]>::to_vec)
+            .collect();
+        let (title_scan, scans) = if works.is_empty() {
+            (title_scan, scans)
+        } else {
+            let drop_works = |mut s: scan::Scan| {
+                s.mentions.retain(|m| !works.contains(&m.keys));
+                s
+            };
+            (
+                title_scan.map(drop_works),
+                scans.into_iter().map(drop_works).collect(),
+            )
+        };
+
         // Full names (two words or more, with evidence), in order of appearance; the
         // title counts as coming first.
         let mut full: Vec<(usize, u32, &Mention)> = Vec::new();
@@ -883,6 +904,64 @@ mod tests {
             ["GB", "NL"]
         );
         assert_eq!(codes("A Saudi Arabian prince bought it."), ["SA"]);
+    }
+
+    #[test]
+    fn a_title_named_as_a_film_is_no_person_anywhere_in_the_article() {
+        let e = run(&[
+            "The British film Vera Drake leads the nominations.",
+            "Mike Leigh is up for best director for Vera Drake.",
+        ]);
+        assert!(e[0].persons.is_empty(), "{:?}", e[0].persons);
+        assert_eq!(e[1].persons, ["Mike Leigh"]);
+        // A verb is no work noun: "will play Cyril Saulnier".
+        assert_eq!(
+            persons("Andy Roddick will play Cyril Saulnier in the final."),
+            ["Andy Roddick", "Cyril Saulnier"]
+        );
+    }
+
+    #[test]
+    fn nicknames_titles_and_companies_beside_names_are_not_persons() {
+        assert!(persons("One of the so-called \"Blair Babes\" elected in 1997.").is_empty());
+        assert_eq!(
+            persons("Michel Gondry for Eternal Sunshine of the Spotless Mind and Marc Forster."),
+            ["Marc Forster", "Michel Gondry"]
+        );
+        // "Star" written as a name's first word is no role; "star" before one name is.
+        assert!(persons("Star Trek fans have taken out an advert.").is_empty());
+        assert_eq!(
+            persons("Rap star Jay-Z is to become a label boss."),
+            ["Jay-Z"]
+        );
+        // After a role that mostly describes companies, more words need a given name.
+        assert!(persons("A day after rival Deutsche Boerse put forward its case.").is_empty());
+        assert_eq!(
+            persons("That meant ejecting host Wes Butters."),
+            ["Wes Butters"]
+        );
+        // A word before a company's name describes it, unless it is a given name.
+        assert!(persons("Bookmakers Ladbrokes says the odds are even.").is_empty());
+        assert_eq!(persons("Harrison Ford said it."), ["Harrison Ford"]);
+    }
+
+    #[test]
+    fn letters_after_a_name_only_a_person_has_are_evidence() {
+        assert_eq!(
+            persons("The chairman of the Bar Council, Xelia Mansfield QC warned."),
+            ["Xelia Mansfield"]
+        );
+    }
+
+    #[test]
+    fn treaties_and_bodies_named_after_a_city_are_not_its_country() {
+        assert!(codes("Meeting the Lisbon targets and the Lisbon agenda is hard.").is_empty());
+        assert!(codes("The Paris Club of creditor nations agreed.").is_empty());
+        assert!(codes("It breaches the Geneva Conventions.").is_empty());
+        // The city itself still is.
+        assert_eq!(codes("EU leaders met in Lisbon in 2000."), ["PT"]);
+        assert_eq!(codes("The Lisbon summit set targets."), ["PT"]);
+        assert_eq!(codes("He left the London club last season."), ["GB"]);
     }
 
     #[test]

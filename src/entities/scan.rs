@@ -30,6 +30,9 @@ pub(crate) struct Mention {
     pub initial: Option<u8>,
     /// The first word is a known given name.
     pub given: bool,
+    /// Named as a film, book or show ("the film Vera Drake"): the words are a title
+    /// throughout the article, not a person.
+    pub work: bool,
 }
 
 /// What one paragraph contributes before persons are resolved across the article.
@@ -48,6 +51,16 @@ pub(crate) struct Scan {
     /// that word lower-cased: if the article has a person of that first name ("Jordan
     /// Henderson"), the word is that person, not the country.
     pub given_name_countries: Vec<(u16, u32)>,
+}
+
+impl Scan {
+    /// The names the paragraph calls a film, book or show.
+    pub fn works(&self) -> impl Iterator<Item = &[u32]> {
+        self.mentions
+            .iter()
+            .filter(|m| m.work)
+            .map(|m| m.keys.as_slice())
+    }
 }
 
 /// Numbers for the folded, lower-cased words of an article's names, so that comparing
@@ -220,7 +233,21 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
     }
 
     let named_after_a_country = |h: &Hit| {
-        h.last < n && toks[h.last].joined() && NAMED_AFTER_A_COUNTRY.contains(&toks[h.last].text(t))
+        if h.last >= n || !toks[h.last].joined() {
+            return false;
+        }
+        let next = toks[h.last].text(t);
+        NAMED_AFTER_A_COUNTRY.contains(&next)
+            || (lex.phrases[h.phrase]
+                .country
+                .is_some_and(|(_, kind)| kind == AliasKind::City)
+                && NAMED_AFTER_A_CITY.iter().any(|w| {
+                    if w.starts_with(|c: char| c.is_ascii_uppercase()) {
+                        *w == next
+                    } else {
+                        w.eq_ignore_ascii_case(next)
+                    }
+                }))
     };
     // Context rules that turn a country word into something else.
     let covered_by_hit = |k: usize, hits: &[Hit]| hits.iter().any(|h| h.first <= k && k < h.last);
@@ -472,9 +499,16 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             a.weak = true;
             continue;
         }
-        if a.keys.len() >= 2 && b.keys.len() >= 2 && (a.strong || b.strong) {
-            a.strong = true;
-            b.strong = true;
+        // Not a title's words after an article ("Eternal Sunshine of the Spotless Mind
+        // and Marc Forster").
+        let after_article = |m: &Mention| {
+            m.pos > 0
+                && toks[m.pos as usize].gap == 0
+                && ARTICLES.contains(&toks[m.pos as usize - 1].text(t))
+        };
+        if a.keys.len() >= 2 && b.keys.len() >= 2 && (a.strong || b.strong) && !a.work && !b.work {
+            a.strong = a.strong || !after_article(a);
+            b.strong = b.strong || !after_article(b);
         }
     }
 
@@ -564,6 +598,71 @@ const NAMED_AFTER_A_COUNTRY: &[&str] = &[
     "Gas",
     "Award",
     "Awards",
+];
+
+/// Of [`ROLES_OF_BODIES_TOO`], those before companies far more often than before people.
+const ROLES_OF_BODIES_MOSTLY: &[&str] = &[
+    "rival",
+    "rivals",
+    "bidder",
+    "suitor",
+    "sponsor",
+    "backer",
+    "buyer",
+    "retailer",
+    "bookmaker",
+    "maker",
+    "supplier",
+    "distributor",
+    "insurer",
+    "lender",
+    "carrier",
+    "operator",
+];
+
+/// Lower-case articles: a run right after one is a title's words more often than a name.
+const ARTICLES: &[&str] = &["the", "a", "an"];
+
+/// Nouns for works whose titles look like names: "the film Vera Drake".
+const WORK_NOUNS: &[&str] = &[
+    "film",
+    "films",
+    "movie",
+    "album",
+    "song",
+    "novel",
+    "musical",
+    "opera",
+    "sitcom",
+    "drama",
+    "documentary",
+    "series",
+];
+
+/// Letters after a name that only a person has: "Guy Mansfield QC".
+const POST_NOMINALS: &[&str] = &[
+    "QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE", "DBE",
+];
+
+/// Words after a capital or city that make the two the name of a treaty, programme or
+/// body: "the Lisbon agenda", "the Paris Club", "the Geneva Conventions". A capitalised
+/// entry must be written so ("the London club" is a club in London).
+const NAMED_AFTER_A_CITY: &[&str] = &[
+    "agenda",
+    "targets",
+    "treaty",
+    "Club",
+    "consensus",
+    "convention",
+    "conventions",
+    "agreement",
+    "accord",
+    "accords",
+    "protocol",
+    "strategy",
+    "process",
+    "declaration",
+    "statute",
 ];
 
 /// Words before a demonym that make it a language: "speaks English".
@@ -896,6 +995,15 @@ fn evaluate(
     if cover[s..e].iter().all(|c| c & COV_ORG != 0) {
         return None;
     }
+    // "Bookmakers Ladbrokes says": a word before a company's name that is no given name
+    // describes the company ("Harrison Ford" is a person).
+    if e - s >= 2
+        && cover[e - 1] & COV_ORG != 0
+        && words[s] & word::GIVEN == 0
+        && !toks[s].is(flag::INITIAL)
+    {
+        return None;
+    }
     let len = e - s;
     // Initials alone ("W D L") or a trailing initial ("Cofinec S.A.") are not names.
     let single_letter = |k: usize| toks[k].is(flag::INITIAL) && toks[k].end - toks[k].start == 1;
@@ -920,7 +1028,16 @@ fn evaluate(
             // "producer Endemol", "host Dundee", "market leader Nintendo": after a role
             // that describes companies and clubs as often as people, one word needs the
             // article to name that person in full ("Tory leader Howard").
-            let ambiguous = len == 1 && ROLES_OF_BODIES_TOO.contains(&lower(s - 1).as_str());
+            // "rival Deutsche Boerse": after a role that describes companies more often
+            // than people, more words need a given name too.
+            let role = lower(s - 1);
+            let ambiguous = (ROLES_OF_BODIES_TOO.contains(&role.as_str())
+                && (len == 1
+                    || ROLES_OF_BODIES_MOSTLY.contains(&role.as_str())
+                        && words[s] & word::GIVEN == 0
+                        && !toks[s].is(flag::INITIAL)))
+                // "Star Trek", "Star Wars": the role word written as a name's.
+                || (len == 1 && toks[s - 1].text(t) == "Star");
             strong = !ambiguous;
             titled = !ambiguous;
         } else if pw & word::PRE_NAME_PHRASE != 0
@@ -965,6 +1082,20 @@ fn evaluate(
     }
     let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
     if s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
+        strong = true;
+    }
+    // "the so-called Blair Babes": a nickname, not a name.
+    if s > 0 && is(s - 1, "so-called") {
+        return None;
+    }
+    // "the film Vera Drake": a title, here and everywhere in the article.
+    let work = !titled
+        && s > 0
+        && toks[s].gap == 0
+        && !toks[s - 1].is(flag::CAP)
+        && WORK_NOUNS.contains(&toks[s - 1].text(t));
+    // "Guy Mansfield QC": letters only a person has after the name.
+    if len >= 2 && e < n && toks[e].joined() && POST_NOMINALS.contains(&toks[e].text(t)) {
         strong = true;
     }
     // "X Y said". One word before "said" is as often "Analysts" or a company ("…,
@@ -1023,5 +1154,6 @@ fn evaluate(
         pos: s as u32,
         initial,
         given: words[s] & word::GIVEN != 0 && (len > 1 || bare_given_name(toks, t, s)),
+        work,
     })
 }
