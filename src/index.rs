@@ -31,7 +31,8 @@ type IndexWriter = tantivy::IndexWriter<Queued>;
 /// whose text did not change but whose paragraphs or entities would. 2: the entity
 /// rules of 2026-11 (English as GB, surnames such as West and May, no speaker across
 /// a full stop), and every earlier change made without a bump. 3: titles of films and
-/// treaties named after cities (Vera Drake, the Lisbon agenda) are no entities.
+/// treaties named after cities (Vera Drake, the Lisbon agenda) are no entities, and team
+/// sheets name persons.
 const PIPELINE_VERSION: u64 = 3;
 
 /// Errors that stop indexing or opening an index.

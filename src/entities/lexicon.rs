@@ -333,12 +333,21 @@ impl Lexicon {
         // instructions instead of a loop over bytes.
         buf.make_ascii_lowercase();
         let f = self.words.get(&buf[..w.len()]).copied().unwrap_or(0);
-        // "Jean-Baptiste": a hyphenated name whose first part is a given name is one too.
+        // "Jean-Baptiste": a hyphenated name whose first part is a given name is one too;
+        // "writer-director", "co-star": a hyphenated role whose last part is one.
         if f == 0
             && let Some(h) = buf[..w.len()].iter().position(|&b| b == b'-')
             && h > 0
         {
-            return self.words.get(&buf[..h]).copied().unwrap_or(0) & word::GIVEN;
+            let last = buf[..w.len()].iter().rposition(|&b| b == b'-').unwrap_or(h);
+            let given = self.words.get(&buf[..h]).copied().unwrap_or(0) & word::GIVEN;
+            let role = self
+                .words
+                .get(&buf[last + 1..w.len()])
+                .copied()
+                .unwrap_or(0)
+                & word::PRE_NAME;
+            return given | role;
         }
         f
     }

@@ -96,6 +96,20 @@ impl Extractor {
             (title_scan, scans)
         });
 
+        // The names on team-sheet lines count when the article surely has a team sheet;
+        // a line only shaped like one ("Bowyer, Elliott, Bernard.") counts beside it.
+        let sheet = title_scan
+            .iter()
+            .chain(scans.iter())
+            .any(|s| s.sheet == Some(true));
+        let (title_scan, mut scans) = (title_scan, scans);
+        if sheet {
+            for s in &mut scans {
+                let names = std::mem::take(&mut s.sheet_mentions);
+                s.mentions.extend(names);
+            }
+        }
+
         // Names the article calls a film, book or show are titles in all its paragraphs
         // ("the film Vera Drake" ... "best director for Vera Drake").
         let works: Vec<Vec<u32>> = title_scan
@@ -943,6 +957,81 @@ mod tests {
         // A word before a company's name describes it, unless it is a given name.
         assert!(persons("Bookmakers Ladbrokes says the odds are even.").is_empty());
         assert_eq!(persons("Harrison Ford said it."), ["Harrison Ford"]);
+    }
+
+    #[test]
+    fn team_sheet_names_are_persons_when_the_article_has_a_team_sheet() {
+        let e = run(&[
+            "Steven Gerrard scored after Milan Baros ran clear.",
+            "Dudek, Finnan, Carragher, Riise, Gerrard, Alonso, Kewell (Traore 85), Baros.",
+            "Subs not used: Hamann, Harrison.",
+            "Bowyer, Elliott.",
+            "Lansdowne Road, Dublin.",
+            "Murphy, Horgan, TBC, Hickie.",
+        ]);
+        let sheet = [
+            "Alonso",
+            "Carragher",
+            "Dudek",
+            "Finnan",
+            "Kewell",
+            "Milan Baros",
+            "Riise",
+            "Steven Gerrard",
+            "Traore",
+        ];
+        assert_eq!(e[1].persons, sheet);
+        assert_eq!(e[2].persons, ["Hamann", "Harrison"]);
+        // Only shaped like a sheet's line, but beside one.
+        assert_eq!(e[3].persons, ["Bowyer", "Elliott"]);
+        // A venue and its city, and a placeholder, are no players.
+        assert!(e[4].persons.is_empty(), "{:?}", e[4].persons);
+        assert_eq!(e[5].persons, ["Hickie", "Horgan", "Murphy"]);
+        // Without a sure team sheet, a list of surnames is no evidence.
+        assert!(persons("Bowyer, Elliott, Bernard.").is_empty());
+        assert!(persons("Chelsea, Arsenal and Liverpool, Everton.").is_empty());
+        // Beside one, still not: a league table's row, a headline in capitals, initials.
+        let e = run(&[
+            "Subs not used: Hamann, Harrison.",
+            "Puchon 3 1 0 6 1 10",
+            "SOCCER - LEAGUE RESULTS.",
+            "W D L G / F G / A P",
+        ]);
+        assert!(e[1..].iter().all(|p| p.persons.is_empty()), "{e:?}");
+    }
+
+    #[test]
+    fn a_surname_that_is_a_common_word_stands_for_the_articles_person() {
+        let e = run(&[
+            "Kanye West leads the race.",
+            "A crash left West with his jaw wired shut; the West Coast and the West noticed.",
+            "Shay Given was beaten. Given the score, fans left.",
+        ]);
+        assert_eq!(e[1].persons, ["Kanye West"]);
+        assert_eq!(e[2].persons, ["Shay Given"]);
+        // Alone, it is no one.
+        assert!(persons("A crash left West with his jaw wired shut.").is_empty());
+    }
+
+    #[test]
+    fn cues_that_describe_companies_too_need_more() {
+        assert!(persons("Sales grew, according to Gartner, in Europe.").is_empty());
+        assert_eq!(
+            persons("Sales grew, according to Jane Marsh, in Europe."),
+            ["Jane Marsh"]
+        );
+        // A hyphenated role is a role: of a person, or of a company.
+        assert_eq!(
+            persons("British writer-director Xelia Asante won."),
+            ["Xelia Asante"]
+        );
+        assert!(persons("Buyers include DHL-owner Deutsche Post.").is_empty());
+        // A stage name shares no family name ("Jay-Z and Alicia Keys").
+        assert_eq!(
+            persons("He made songs for Jay-Z and Alicia Keys."),
+            ["Alicia Keys"]
+        );
+        assert!(codes("It is where north America and Latin America meet.").is_empty());
     }
 
     #[test]

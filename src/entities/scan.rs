@@ -51,6 +51,11 @@ pub(crate) struct Scan {
     /// that word lower-cased: if the article has a person of that first name ("Jordan
     /// Henderson"), the word is that person, not the country.
     pub given_name_countries: Vec<(u16, u32)>,
+    /// The paragraph is shaped as a line of a team sheet: `Some(true)` when surely one
+    /// (see [`team_sheet`]).
+    pub sheet: Option<bool>,
+    /// The names on that line, to count only when the article has a sure team sheet.
+    pub sheet_mentions: Vec<Mention>,
 }
 
 impl Scan {
@@ -277,6 +282,17 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
                 continue;
             }
         }
+        // "north America", "Latin America": the continent or region, also written in
+        // lower case (the gazetteer's blocked names are matched as written).
+        if single
+            && is(h.first, "america")
+            && h.first > 0
+            && toks[h.first].joined()
+            && REGIONS_OF_AMERICA.iter().any(|w| is(h.first - 1, w))
+        {
+            keep[hi] = false;
+            continue;
+        }
         // "speaks English", "in French.", "the Spanish version": a language, not the
         // country.
         if single && kind == AliasKind::Demonym && language_use(toks, t, h.first) {
@@ -382,8 +398,29 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
             && cover[k] & (COV_COUNTRY | COV_BLOCKED | COV_CREDIT) == 0
     };
+    // "West began rapping" after "Kanye West": a word that is a name only as a surname
+    // stands alone for the article's person of that surname (never for a new person:
+    // see `evaluate`), unless it is the region or a place's first word ("the West",
+    // "West Ham") or, for "Given", the sentence's opening conjunction.
+    let bare_surname = |k: usize| {
+        let w = toks[k].text(t);
+        BARE_SURNAMES.contains(&w)
+            && !(k > 0
+                && toks[k].joined()
+                && (toks[k - 1].is(flag::CAP)
+                    || ARTICLES
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case(toks[k - 1].text(t)))))
+            && !(k + 1 < n
+                && toks[k + 1].joined()
+                && (toks[k + 1].is(flag::CAP) || toks[k + 1].is(flag::DIGIT)))
+            && !(w == "Given" && toks[k].is(flag::SENT_START))
+    };
     let plain_name_word = |k: usize| {
-        shape_ok(k) && (words[k] & word::STOP == 0 || surname_after_name(toks, words, t, k))
+        shape_ok(k)
+            && (words[k] & word::STOP == 0
+                || surname_after_name(toks, words, t, k)
+                || bare_surname(k))
     };
     // A given name that is also a common word ("Will") is a name only mid-sentence and
     // right before another name word ("Will Young").
@@ -492,6 +529,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             && words[a.pos as usize] & word::GIVEN != 0
             && words[b.pos as usize] & word::GIVEN != 0
             && !toks[a.pos as usize].is(flag::POSS)
+            // "Jay-Z and Alicia Keys": a stage name has no family name to share.
+            && !toks[a.pos as usize].is(flag::HYPHEN)
         {
             a.name.push_str(&b.name[b.first_len..]);
             a.keys.extend_from_slice(&b.keys[1..]);
@@ -509,6 +548,14 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
         if a.keys.len() >= 2 && b.keys.len() >= 2 && (a.strong || b.strong) && !a.work && !b.work {
             a.strong = a.strong || !after_article(a);
             b.strong = b.strong || !after_article(b);
+        }
+    }
+
+    out.sheet = team_sheet(toks, words, cover, t, runs);
+    if out.sheet.is_some() {
+        for &(a, b) in runs.iter() {
+            out.sheet_mentions
+                .push(sheet_mention(t, &folded, toks, words, keys, a, b));
         }
     }
 
@@ -619,6 +666,156 @@ const ROLES_OF_BODIES_MOSTLY: &[&str] = &[
     "carrier",
     "operator",
 ];
+
+/// Labels that open a line of a team sheet: "Subs not used: Hamann, Harrison."
+const SHEET_LABELS: &[&str] = &[
+    "Subs not used:",
+    "Subs:",
+    "Substitutes:",
+    "Replacements:",
+    "Booked:",
+    "Sent off:",
+    "Dismissed:",
+    "Goals:",
+    "Scorers:",
+    "Scorer:",
+    "Tries:",
+    "Cons:",
+    "Pens:",
+];
+
+/// The names on a line of a team sheet ("Dudek, Finnan, Luis Garcia (Nunez 73),
+/// Gerrard.", "Bramble 35 og, Mellor 38.", "Subs not used: Harper."), as token ranges
+/// in `out`. Each item is one to four capitalised words, maybe followed by minutes or a
+/// bracketed substitute with a minute; nothing else is on the line. `Some(true)` when
+/// the line is surely a team sheet's: it has a label, a substitute or minutes beside two
+/// names or more, or eight names or more; `Some(false)` when it is only shaped like one
+/// ("Bowyer, Elliott, Bernard."). Reports name players by surname alone, so these
+/// lines are the only evidence that those words are persons.
+fn team_sheet(
+    toks: &[Token],
+    words: &[u16],
+    cover: &[u8],
+    t: &str,
+    out: &mut Vec<(usize, usize)>,
+) -> Option<bool> {
+    out.clear();
+    let n = toks.len();
+    let label = SHEET_LABELS.iter().find(|l| {
+        t.get(..l.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(l))
+    });
+    let mut k = label.map_or(0, |l| {
+        toks.partition_point(|tk| (tk.start as usize) < l.len())
+    });
+    let (mut items, mut places, mut timed) = (0usize, 0usize, false);
+    // Capitalised, not a number, not a word in capitals (a headline's).
+    let is_name = |k: usize| {
+        let tk = &toks[k];
+        tk.is(flag::CAP) && !tk.is(flag::DIGIT) && (!tk.is(flag::UPPER) || tk.is(flag::INITIAL))
+    };
+    // A placeholder ("TBC") holds a place on the sheet but names no one.
+    let placeholder = |k: usize| toks[k].is(flag::UPPER) && !toks[k].is(flag::INITIAL);
+    while k < n {
+        // The item's name: capitalised words, or particles before one ("van Persie").
+        let s = k;
+        if placeholder(k) {
+            k += 1;
+        }
+        while k < n
+            && k - s < 4
+            && (k == s || toks[k].joined())
+            && (is_name(k)
+                || words[k] & word::PARTICLE != 0
+                    && k + 1 < n
+                    && toks[k + 1].joined()
+                    && is_name(k + 1))
+        {
+            k += 1;
+        }
+        let held = k == s + 1 && placeholder(s);
+        // A name ends in a word, not an initial ("W D L").
+        if k == s || !held && (!is_name(k - 1) || toks[k - 1].is(flag::INITIAL)) {
+            return None;
+        }
+        if cover[s..k]
+            .iter()
+            .any(|c| c & (COV_COUNTRY | COV_ORG | COV_BLOCKED) != 0)
+        {
+            places += 1;
+        } else if !held {
+            out.push((s, k));
+        }
+        items += 1;
+        // Minutes ("35", "35 og"), or a bracket with a minute or a substitute ("(77)",
+        // "(Nunez 73)").
+        if k < n && toks[k].gap & gap::OPEN != 0 {
+            let b = k;
+            while k < n && (k == b || toks[k].joined()) && is_name(k) && k - b < 4 {
+                k += 1;
+            }
+            if k > b {
+                out.push((b, k));
+            }
+            if k >= n || !toks[k].is(flag::DIGIT) || (k > b && !toks[k].joined()) {
+                return None;
+            }
+            k += 1;
+            timed = true;
+        } else {
+            // One minute at most: "Puchon 3 1 0 6 1 10" is a league table's row.
+            if k < n && toks[k].joined() && toks[k].is(flag::DIGIT) {
+                k += 1;
+                timed = true;
+            }
+            while k < n && toks[k].joined() && matches!(toks[k].text(t), "og" | "pen") {
+                k += 1;
+            }
+        }
+        // Items are separated by commas or semicolons, nothing else.
+        if k < n && !t[toks[k - 1].end as usize..toks[k].start as usize].contains([',', ';']) {
+            return None;
+        }
+    }
+    // "Lansdowne Road, Dublin": a venue and its city.
+    if items == 0 || places * 2 >= items || (items == 1 && !timed && label.is_none()) {
+        return None;
+    }
+    Some(label.is_some() || (timed && items >= 2) || items >= 8)
+}
+
+/// A name on a team sheet as a mention: a person whatever its words, resolved to the
+/// article's full name of that surname when there is one.
+fn sheet_mention(
+    t: &str,
+    folded: &Folded,
+    toks: &[Token],
+    words: &[u16],
+    keys: &mut Keys,
+    s: usize,
+    e: usize,
+) -> Mention {
+    let first = &toks[s];
+    let len = e - s;
+    Mention {
+        name: display(folded, toks, s, e),
+        first_len: folded
+            .original(first.start as usize, first.end as usize)
+            .len(),
+        keys: toks[s..e].iter().map(|tk| keys.id(tk.text(t))).collect(),
+        strong: true,
+        weak: len >= 2,
+        first_name_honorific: false,
+        pos: s as u32,
+        initial: (len >= 2 && first.is(flag::INITIAL) && first.end - first.start == 1)
+            .then(|| t.as_bytes()[first.start as usize].to_ascii_lowercase()),
+        given: len >= 2 && words[s] & word::GIVEN != 0,
+        work: false,
+    }
+}
+
+/// Words before "America" that make it a region: "north America", "Latin America".
+const REGIONS_OF_AMERICA: &[&str] = &["north", "south", "central", "latin"];
 
 /// Lower-case articles: a run right after one is a title's words more often than a name.
 const ARTICLES: &[&str] = &["the", "a", "an"];
@@ -854,7 +1051,13 @@ fn appositive_org(toks: &[Token], t: &str, e: usize) -> bool {
 }
 
 /// Words that are surnames only after a given name or an honorific.
-const SURNAMES_AFTER_NAME: &[&str] = &["North", "South", "East", "West", "May", "Hill", "Lake"];
+const SURNAMES_AFTER_NAME: &[&str] = &[
+    "North", "South", "East", "West", "May", "Hill", "Lake", "Given",
+];
+
+/// Of [`SURNAMES_AFTER_NAME`], those that stand alone for the article's person of that
+/// surname ("May" alone is the month).
+const BARE_SURNAMES: &[&str] = &["North", "South", "East", "West", "Hill", "Lake", "Given"];
 
 /// "Kanye West", "Mr West", "Theresa May", "Damon Hill": a word that is never a name
 /// word on its own ("West Ham", "in May", "Notting Hill") is a surname right after a
@@ -1030,10 +1233,12 @@ fn evaluate(
             // article to name that person in full ("Tory leader Howard").
             // "rival Deutsche Boerse": after a role that describes companies more often
             // than people, more words need a given name too.
-            let role = lower(s - 1);
-            let ambiguous = (ROLES_OF_BODIES_TOO.contains(&role.as_str())
+            // "DHL-owner Deutsche Post": a hyphenated role is its last part.
+            let prev = lower(s - 1);
+            let role = prev.rsplit('-').next().unwrap_or(&prev);
+            let ambiguous = (ROLES_OF_BODIES_TOO.contains(&role)
                 && (len == 1
-                    || ROLES_OF_BODIES_MOSTLY.contains(&role.as_str())
+                    || ROLES_OF_BODIES_MOSTLY.contains(&role)
                         && words[s] & word::GIVEN == 0
                         && !toks[s].is(flag::INITIAL)))
                 // "Star Trek", "Star Wars": the role word written as a name's.
@@ -1081,7 +1286,9 @@ fn evaluate(
         strong = true;
     }
     let is = |k: usize, w: &str| toks[k].text(t).eq_ignore_ascii_case(w);
-    if s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
+    // One word is as often a company ("according to Gartner"): it needs the article's
+    // full name.
+    if len >= 2 && s > 1 && before_ok && is(s - 1, "to") && is(s - 2, "according") {
         strong = true;
     }
     // "the so-called Blair Babes": a nickname, not a name.
@@ -1094,6 +1301,11 @@ fn evaluate(
         && toks[s].gap == 0
         && !toks[s - 1].is(flag::CAP)
         && WORK_NOUNS.contains(&toks[s - 1].text(t));
+    // A common word alone ("West", "Given") is only ever the article's person of that
+    // surname, whatever stands before it.
+    if len == 1 && words[s] & word::STOP != 0 && !titled {
+        strong = false;
+    }
     // "Guy Mansfield QC": letters only a person has after the name.
     if len >= 2 && e < n && toks[e].joined() && POST_NOMINALS.contains(&toks[e].text(t)) {
         strong = true;
