@@ -56,6 +56,10 @@ pub enum IndexError {
         "index {path} is damaged ({reason}); delete the folder and run `newsdex index` again to rebuild it"
     )]
     Damaged { path: PathBuf, reason: String },
+    #[error(
+        "the disk holding index {0} is full; the index keeps its last commit and this run's unfinished files were removed: free some space and run `newsdex index` again"
+    )]
+    DiskFull(PathBuf),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -540,10 +544,36 @@ pub fn run(
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<IndexSummary, IndexError> {
-    run_into(dir, paths, opts, progress, cancel).map_err(|e| match e {
-        IndexError::Tantivy(t) => damage(dir, t).unwrap_or_else(IndexError::Tantivy),
-        other => other,
+    run_into(dir, paths, opts, progress, cancel).map_err(|e| {
+        if disk_full(dir, &e) {
+            return IndexError::DiskFull(dir.to_path_buf());
+        }
+        match e {
+            IndexError::Tantivy(t) => damage(dir, t).unwrap_or_else(IndexError::Tantivy),
+            other => other,
+        }
     })
+}
+
+/// Whether `e` came from a full disk. tantivy passes an indexing thread's error on as
+/// text, or only says that the thread died; then a test write in the index folder
+/// settles it.
+fn disk_full(dir: &Path, e: &IndexError) -> bool {
+    let full = |io: &std::io::Error| io.kind() == std::io::ErrorKind::StorageFull;
+    match e {
+        IndexError::Io { source, .. } => full(source),
+        IndexError::Tantivy(TantivyError::IoError(io)) => full(io),
+        IndexError::Tantivy(other) => {
+            let text = other.to_string();
+            text.contains("No space left on device") || {
+                let probe = dir.join(".newsdex-space-probe");
+                let wrote = std::fs::write(&probe, vec![0u8; 1 << 20]);
+                let _ = std::fs::remove_file(&probe);
+                wrote.is_err_and(|io| full(&io))
+            }
+        }
+        _ => false,
+    }
 }
 
 fn run_into(
@@ -557,90 +587,95 @@ fn run_into(
     let (index, fields) = open_or_create(dir)?;
     let (writer_threads, writer_budget) = writer_plan(opts.threads, opts.memory_bytes);
     let mut writer = open_writer(&index, dir, writer_threads, writer_budget)?;
+    // Files that no commit refers to are left by a run that failed or was killed (a full
+    // disk, a power cut): they go before this run needs the space.
+    let _ = writer.garbage_collect_files().wait();
     // Segments are merged once, at the end of the run (below), not in the background
     // while the run competes with it for the same cores.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    let fill = |writer: &mut IndexWriter| -> Result<IndexSummary, IndexError> {
+        let mut summary = IndexSummary::default();
+        let existing = existing_articles(&index)?;
+        let stop = AtomicBool::new(false);
+        let workers = opts.threads.clamp(1, 16);
+        // A few batches in flight per worker keep the writer fed without holding much text.
+        let (tx, rx) = mpsc::sync_channel::<Work>(2 * workers);
+        // Files go to the workers as the walk finds them: on 100,000 files the walk alone
+        // took a third of a second with the cores idle.
+        let files = FileQueue::new(FILE_QUEUE);
+        let next_file = || files.pop();
 
-    let mut summary = IndexSummary::default();
-    let existing = existing_articles(&index)?;
-    let stop = AtomicBool::new(false);
-    let workers = opts.threads.clamp(1, 16);
-    // A few batches in flight per worker keep the writer fed without holding much text.
-    let (tx, rx) = mpsc::sync_channel::<Work>(2 * workers);
-    // Files go to the workers as the walk finds them: on 100,000 files the walk alone
-    // took a third of a second with the cores idle.
-    let files = FileQueue::new(FILE_QUEUE);
-    let next_file = || files.pop();
+        let (result, found) = std::thread::scope(|scope| {
+            let walker = {
+                let tx = tx.clone();
+                let stop = &stop;
+                let files = &files;
+                scope.spawn(move || walk(paths, files, &tx, stop, cancel, progress))
+            };
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (next_file, stop, existing, fields) = (&next_file, &stop, &existing, &fields);
+                scope.spawn(move || {
+                    worker(next_file, stop, cancel, existing, fields, &opts.read, &tx)
+                });
+            }
+            drop(tx);
+            let result = write_all(writer, rx, &existing, &fields, opts, progress, &mut summary);
+            // Stops the walk and the workers if the loop above ended early.
+            stop.store(true, Ordering::Relaxed);
+            // A walk waiting for room in the queue would otherwise wait for ever.
+            files.abandon();
+            (result, walker.join().unwrap_or_default())
+        });
+        summary.files = found.files;
+        let seen = result?;
+        summary.interrupted = cancel.load(Ordering::Relaxed);
 
-    let (result, found) = std::thread::scope(|scope| {
-        let walker = {
-            let tx = tx.clone();
-            let stop = &stop;
-            let files = &files;
-            scope.spawn(move || walk(paths, files, &tx, stop, cancel, progress))
-        };
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next_file, stop, existing, fields) = (&next_file, &stop, &existing, &fields);
-            scope.spawn(move || worker(next_file, stop, cancel, existing, fields, &opts.read, &tx));
+        if opts.prune && !summary.interrupted {
+            // The ids themselves are read again from the index: `existing` keeps keys only.
+            let mut gone = Vec::new();
+            for_each_article(&index, &mut |id, _, root| {
+                if !seen.contains(&id_key(id)) && found.roots.contains(root) {
+                    gone.push(id.to_string());
+                }
+            })?;
+            for id in gone {
+                writer.delete_term(Term::from_field_text(fields.id, &id));
+                summary.pruned += 1;
+            }
         }
-        drop(tx);
-        let result = write_all(
-            &mut writer,
-            rx,
-            &existing,
-            &fields,
-            opts,
-            progress,
-            &mut summary,
-        );
-        // Stops the walk and the workers if the loop above ended early.
-        stop.store(true, Ordering::Relaxed);
-        // A walk waiting for room in the queue would otherwise wait for ever.
-        files.abandon();
-        (result, walker.join().unwrap_or_default())
-    });
-    summary.files = found.files;
-    let seen = match result {
-        Ok(seen) => seen,
+        // Whole articles only were added, so even an interrupted run commits a consistent
+        // state; the next run skips what is already in.
+        writer.commit()?;
+        if !summary.interrupted {
+            merge_small_segments(
+                &index,
+                writer,
+                dir,
+                writer_budget as u64,
+                // The writer's threads, whose budget each segment was cut to.
+                writer_threads,
+                progress,
+            )?;
+        }
+        Ok(summary)
+    };
+    let mut summary = match fill(&mut writer) {
+        Ok(summary) => summary,
         Err(e) => {
-            // Nothing of this run is committed: the index stays as it was.
-            let _ = writer.rollback();
+            // What the run did not commit is lost, not the index: it stays at its last
+            // commit, and the files the run wrote for nothing go (on a full disk, the
+            // space they took is what the user needs back).
+            if writer.rollback().is_ok() {
+                let _ = writer.garbage_collect_files().wait();
+            }
             progress.finish();
             return Err(e);
         }
     };
-    summary.interrupted = cancel.load(Ordering::Relaxed);
-
-    if opts.prune && !summary.interrupted {
-        // The ids themselves are read again from the index: `existing` keeps keys only.
-        let mut gone = Vec::new();
-        for_each_article(&index, &mut |id, _, root| {
-            if !seen.contains(&id_key(id)) && found.roots.contains(root) {
-                gone.push(id.to_string());
-            }
-        })?;
-        for id in gone {
-            writer.delete_term(Term::from_field_text(fields.id, &id));
-            summary.pruned += 1;
-        }
-    }
-    // Whole articles only were added, so even an interrupted run commits a consistent
-    // state; the next run skips what is already in.
-    writer.commit()?;
-    if !summary.interrupted {
-        merge_small_segments(
-            &index,
-            &mut writer,
-            dir,
-            writer_budget as u64,
-            // The writer's threads, whose budget each segment was cut to.
-            writer_threads,
-            progress,
-        )?;
-    }
-    writer.wait_merging_threads()?;
+    let merged = writer.wait_merging_threads();
     progress.finish();
+    merged?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -1159,6 +1194,77 @@ mod tests {
                 result.err()
             );
         }
+    }
+
+    // A run that wrote segments and never committed them (a full disk, a kill) leaves
+    // files no commit refers to. The next run removes them before it needs the space,
+    // even one that then fails itself (here at an empty file, with --strict).
+    #[test]
+    fn files_of_a_run_that_never_committed_are_removed_by_the_next() {
+        let (dir, root) = folder(3, None);
+        let index_dir = dir.path().join("index");
+        let index_it = |strict: bool| {
+            let opts = IndexOptions {
+                strict,
+                ..IndexOptions::default()
+            };
+            let cancel = AtomicBool::new(false);
+            run(
+                &index_dir,
+                std::slice::from_ref(&root),
+                &opts,
+                &NoProgress,
+                &cancel,
+            )
+        };
+        let names = || -> std::collections::BTreeSet<String> {
+            std::fs::read_dir(&index_dir)
+                .expect("index folder")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        index_it(false).expect("indexed");
+        let committed = names();
+        {
+            let (index, fields) = open(&index_dir).expect("open");
+            let mut writer = index
+                .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+                .expect("writer");
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.id, "never/committed.txt");
+            writer.add_document(doc).expect("add");
+            // The segment's files are written; meta.json never names them.
+            drop(writer.prepare_commit().expect("prepared"));
+        }
+        let left = names();
+        assert!(left.len() > committed.len(), "no files were left: {left:?}");
+        std::fs::write(root.join("empty.txt"), "").expect("write");
+        assert!(matches!(index_it(true), Err(IndexError::Strict(_))));
+        assert_eq!(names(), committed);
+    }
+
+    #[test]
+    fn a_full_disk_is_told_as_such() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let full = || std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let io = IndexError::Io {
+            path: dir.path().join("newsdex.json"),
+            source: full(),
+        };
+        assert!(disk_full(dir.path(), &io));
+        let tantivy = IndexError::Tantivy(TantivyError::from(full()));
+        assert!(disk_full(dir.path(), &tantivy));
+        let thread = TantivyError::ErrorInThread("No space left on device (os error 28)".into());
+        assert!(disk_full(dir.path(), &IndexError::Tantivy(thread)));
+        // A thread that died for another reason, with room on the disk, is not.
+        let died = TantivyError::ErrorInThread("An index writer was killed.".into());
+        assert!(!disk_full(dir.path(), &IndexError::Tantivy(died)));
+        assert!(!disk_full(
+            dir.path(),
+            &IndexError::Locked(dir.path().into())
+        ));
+        // The test write leaves nothing behind.
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
     }
 
     fn sizes(mb: &[u64]) -> Vec<(usize, u64)> {
