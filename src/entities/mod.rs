@@ -1032,6 +1032,7 @@ mod tests {
             ["Alicia Keys"]
         );
         assert!(codes("It is where north America and Latin America meet.").is_empty());
+        assert!(codes("Islands in the Indian ocean and the Irish sea.").is_empty());
     }
 
     #[test]

@@ -282,14 +282,15 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
                 continue;
             }
         }
-        // "north America", "Latin America": the continent or region, also written in
-        // lower case (the gazetteer's blocked names are matched as written).
-        if single
-            && is(h.first, "america")
+        // "north America", "Latin America", "the Indian ocean": the continent, region
+        // or sea, also written in lower case (the gazetteer's blocked names are matched
+        // as written).
+        let region_of_america = is(h.first, "america")
             && h.first > 0
             && toks[h.first].joined()
-            && REGIONS_OF_AMERICA.iter().any(|w| is(h.first - 1, w))
-        {
+            && REGIONS_OF_AMERICA.iter().any(|w| is(h.first - 1, w));
+        let sea = h.last < n && toks[h.last].joined() && (is(h.last, "ocean") || is(h.last, "sea"));
+        if single && (region_of_america || sea) {
             keep[hi] = false;
             continue;
         }
