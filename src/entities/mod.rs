@@ -1048,6 +1048,7 @@ mod tests {
         assert!(codes("Meeting the Lisbon targets and the Lisbon agenda is hard.").is_empty());
         assert!(codes("The Paris Club of creditor nations agreed.").is_empty());
         assert!(codes("It breaches the Geneva Conventions.").is_empty());
+        assert!(codes("A jail in Washington County, Oregon.").is_empty());
         // The city itself still is.
         assert_eq!(codes("EU leaders met in Lisbon in 2000."), ["PT"]);
         assert_eq!(codes("The Lisbon summit set targets."), ["PT"]);

@@ -850,6 +850,7 @@ const NAMED_AFTER_A_CITY: &[&str] = &[
     "targets",
     "treaty",
     "Club",
+    "County",
     "consensus",
     "convention",
     "conventions",
