@@ -944,6 +944,9 @@ mod tests {
         );
         // "Star" written as a name's first word is no role; "star" before one name is.
         assert!(persons("Star Trek fans have taken out an advert.").is_empty());
+        // A royal title after "the" begins a pub's, ship's or theatre's name.
+        assert!(persons("Den died in the Queen Vic, near the Prince Edward Theatre.").is_empty());
+        assert_eq!(persons("It was opened by Queen Elizabeth."), ["Elizabeth"]);
         assert_eq!(
             persons("Rap star Jay-Z is to become a label boss."),
             ["Jay-Z"]

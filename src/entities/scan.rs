@@ -818,6 +818,14 @@ fn sheet_mention(
 /// Words before "America" that make it a region: "north America", "Latin America".
 const REGIONS_OF_AMERICA: &[&str] = &["north", "south", "central", "latin"];
 
+/// Royal titles, which also begin the names of places and things ("the Queen Vic").
+const ROYAL_TITLES: &[&str] = &["King", "Queen", "Prince", "Princess"];
+
+/// Whether `word` is one of `list`, as written.
+fn is_any(word: &str, list: &[&str]) -> bool {
+    list.contains(&word)
+}
+
 /// Lower-case articles: a run right after one is a title's words more often than a name.
 const ARTICLES: &[&str] = &["the", "a", "an"];
 
@@ -1244,7 +1252,13 @@ fn evaluate(
                         && words[s] & word::GIVEN == 0
                         && !toks[s].is(flag::INITIAL)))
                 // "Star Trek", "Star Wars": the role word written as a name's.
-                || (len == 1 && toks[s - 1].text(t) == "Star");
+                || (len == 1 && toks[s - 1].text(t) == "Star")
+                // "the Queen Vic", "the King George hospital": a royal title after "the"
+                // names a pub, a ship or a building.
+                || (s > 1
+                    && toks[s - 1].joined()
+                    && is_any(toks[s - 2].text(t), ARTICLES)
+                    && is_any(toks[s - 1].text(t), ROYAL_TITLES));
             strong = !ambiguous;
             titled = !ambiguous;
         } else if pw & word::PRE_NAME_PHRASE != 0
