@@ -53,6 +53,26 @@ fn hit_set(args: &[&str]) -> BTreeSet<(String, u64)> {
         .collect()
 }
 
+// A match report's team sheet names its players by surname: they are found under the
+// full names the report gives, the sheet's lines included.
+#[test]
+fn players_on_a_team_sheet_are_found_by_their_full_names() {
+    let report = "2025-05-24-millbrook-rovers-promotion.txt";
+    let paras = |person: &str| -> BTreeSet<u64> {
+        hit_set(&["--person", person])
+            .into_iter()
+            .filter(|(id, _)| id.ends_with(report))
+            .map(|(_, para)| para)
+            .collect()
+    };
+    // "Reid" on Rovers' line-up (¶11), after "Rovers captain Callum Reid" (¶8).
+    assert_eq!(paras("Callum Reid"), BTreeSet::from([8, 11]));
+    // "Nowak" on Castleford Vale's (¶13).
+    assert_eq!(paras("Tomasz Nowak"), BTreeSet::from([8, 13]));
+    // A substitute the report names nowhere else, by surname.
+    assert_eq!(paras("Nowell"), BTreeSet::from([11]));
+}
+
 #[test]
 fn person_search_in_any_spelling_finds_the_same_paragraphs() {
     let base = hit_set(&["--person", "Emmanuel Macron"]);

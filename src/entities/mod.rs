@@ -812,6 +812,10 @@ mod tests {
             persons("The list features David and Victoria Beckham."),
             ["David Beckham", "Victoria Beckham"]
         );
+        assert_eq!(
+            persons("It split Mr Blair and John Major."),
+            ["Blair", "John Major"]
+        );
     }
 
     #[test]
@@ -990,6 +994,11 @@ mod tests {
         // A venue and its city, and a placeholder, are no players.
         assert!(e[4].persons.is_empty(), "{:?}", e[4].persons);
         assert_eq!(e[5].persons, ["Hickie", "Horgan", "Murphy"]);
+        // A team's name before the colon is no player.
+        assert_eq!(
+            persons("Castleford Vale: Hartigan, Boyce, Thorne (Lusk 70), Abbott."),
+            ["Abbott", "Boyce", "Hartigan", "Lusk", "Thorne"]
+        );
         // Without a sure team sheet, a list of surnames is no evidence.
         assert!(persons("Bowyer, Elliott, Bernard.").is_empty());
         assert!(persons("Chelsea, Arsenal and Liverpool, Everton.").is_empty());

@@ -532,6 +532,8 @@ pub(crate) fn scan(lex: &Lexicon, text: &str, scratch: &mut Scratch) -> Scan {
             && !toks[a.pos as usize].is(flag::POSS)
             // "Jay-Z and Alicia Keys": a stage name has no family name to share.
             && !toks[a.pos as usize].is(flag::HYPHEN)
+            // "Mr Blair and John Major": after an honorific the word is a surname.
+            && !(a.pos > 0 && words[a.pos as usize - 1] & word::HONORIFIC != 0)
         {
             a.name.push_str(&b.name[b.first_len..]);
             a.keys.extend_from_slice(&b.keys[1..]);
@@ -706,9 +708,20 @@ fn team_sheet(
         t.get(..l.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(l))
     });
-    let mut k = label.map_or(0, |l| {
-        toks.partition_point(|tk| (tk.start as usize) < l.len())
-    });
+    // Else a team's name as the label ("Liverpool: Dudek, ..."): a few capitalised words
+    // before a colon. It says nothing of what follows.
+    let team = || {
+        let colon = t.get(..40.min(t.len()))?.find(':')?;
+        let k = toks.partition_point(|tk| (tk.start as usize) < colon);
+        (1..=4)
+            .contains(&k)
+            .then_some(k)
+            .filter(|&k| toks[..k].iter().all(|tk| tk.is(flag::CAP)))
+    };
+    let mut k = match label {
+        Some(l) => toks.partition_point(|tk| (tk.start as usize) < l.len()),
+        None => team().unwrap_or(0),
+    };
     let (mut items, mut places, mut timed) = (0usize, 0usize, false);
     // Capitalised, not a number, not a word in capitals (a headline's).
     let is_name = |k: usize| {
