@@ -79,7 +79,7 @@ impl Extractor {
             }
             s
         };
-        let (title_scan, scans) = SCRATCH.with_borrow_mut(|scratch| {
+        let (mut title_scan, mut scans) = SCRATCH.with_borrow_mut(|scratch| {
             scratch.start_article();
             let title_scan = title.map(|t| heading(scan::scan(&self.lex, t, scratch)));
             let scans: Vec<scan::Scan> = paragraphs
@@ -102,7 +102,6 @@ impl Extractor {
             .iter()
             .chain(scans.iter())
             .any(|s| s.sheet == Some(true));
-        let (title_scan, mut scans) = (title_scan, scans);
         if sheet {
             for s in &mut scans {
                 let names = std::mem::take(&mut s.sheet_mentions);
@@ -118,18 +117,11 @@ impl Extractor {
             .flat_map(scan::Scan::works)
             .map(<[u32]>::to_vec)
             .collect();
-        let (title_scan, scans) = if works.is_empty() {
-            (title_scan, scans)
-        } else {
-            let drop_works = |mut s: scan::Scan| {
+        if !works.is_empty() {
+            for s in title_scan.iter_mut().chain(scans.iter_mut()) {
                 s.mentions.retain(|m| !works.contains(&m.keys));
-                s
-            };
-            (
-                title_scan.map(drop_works),
-                scans.into_iter().map(drop_works).collect(),
-            )
-        };
+            }
+        }
 
         // Full names (two words or more, with evidence), in order of appearance; the
         // title counts as coming first.

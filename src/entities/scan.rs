@@ -35,6 +35,36 @@ pub(crate) struct Mention {
     pub work: bool,
 }
 
+impl Mention {
+    /// The words `s..e` as a mention with no evidence yet: its shown name, keys, position
+    /// and initial; the caller says what stands for it.
+    fn of_words(
+        t: &str,
+        folded: &Folded,
+        toks: &[Token],
+        keys: &mut Keys,
+        s: usize,
+        e: usize,
+    ) -> Mention {
+        let first = &toks[s];
+        Mention {
+            name: display(folded, toks, s, e),
+            first_len: folded
+                .original(first.start as usize, first.end as usize)
+                .len(),
+            keys: toks[s..e].iter().map(|tk| keys.id(tk.text(t))).collect(),
+            strong: false,
+            weak: false,
+            first_name_honorific: false,
+            pos: s as u32,
+            initial: (e - s >= 2 && first.is(flag::INITIAL) && first.end - first.start == 1)
+                .then(|| t.as_bytes()[first.start as usize].to_ascii_lowercase()),
+            given: false,
+            work: false,
+        }
+    }
+}
+
 /// What one paragraph contributes before persons are resolved across the article.
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
@@ -809,22 +839,12 @@ fn sheet_mention(
     s: usize,
     e: usize,
 ) -> Mention {
-    let first = &toks[s];
     let len = e - s;
     Mention {
-        name: display(folded, toks, s, e),
-        first_len: folded
-            .original(first.start as usize, first.end as usize)
-            .len(),
-        keys: toks[s..e].iter().map(|tk| keys.id(tk.text(t))).collect(),
         strong: true,
         weak: len >= 2,
-        first_name_honorific: false,
-        pos: s as u32,
-        initial: (len >= 2 && first.is(flag::INITIAL) && first.end - first.start == 1)
-            .then(|| t.as_bytes()[first.start as usize].to_ascii_lowercase()),
         given: len >= 2 && words[s] & word::GIVEN != 0,
-        work: false,
+        ..Mention::of_words(t, folded, toks, keys, s, e)
     }
 }
 
@@ -833,11 +853,6 @@ const REGIONS_OF_AMERICA: &[&str] = &["north", "south", "central", "latin"];
 
 /// Royal titles, which also begin the names of places and things ("the Queen Vic").
 const ROYAL_TITLES: &[&str] = &["King", "Queen", "Prince", "Princess"];
-
-/// Whether `word` is one of `list`, as written.
-fn is_any(word: &str, list: &[&str]) -> bool {
-    list.contains(&word)
-}
 
 /// Lower-case articles: a run right after one is a title's words more often than a name.
 const ARTICLES: &[&str] = &["the", "a", "an"];
@@ -1061,7 +1076,7 @@ fn appositive_org(toks: &[Token], t: &str, e: usize) -> bool {
     if e >= n || toks[e].gap & gap::COMMA == 0 || toks[e].gap & gap::STOP != 0 {
         return false;
     }
-    if !matches!(toks[e].text(t), "the" | "a" | "an") {
+    if !ARTICLES.contains(&toks[e].text(t)) {
         return false;
     }
     // The head noun comes before any clause or prepositional phrase: "the chairman of
@@ -1270,8 +1285,8 @@ fn evaluate(
                 // names a pub, a ship or a building.
                 || (s > 1
                     && toks[s - 1].joined()
-                    && is_any(toks[s - 2].text(t), ARTICLES)
-                    && is_any(toks[s - 1].text(t), ROYAL_TITLES));
+                    && ARTICLES.contains(&toks[s - 2].text(t))
+                    && ROYAL_TITLES.contains(&toks[s - 1].text(t)));
             strong = !ambiguous;
             titled = !ambiguous;
         } else if pw & word::PRE_NAME_PHRASE != 0
@@ -1378,23 +1393,12 @@ fn evaluate(
     }
     // Needs confirming by the article (see `Extractor::extract`), so a sentence opener
     // ("Giorgi Kapanadze, the director, said") can be one too.
-    let weak = len >= 2;
-    let first = &toks[s];
-    let initial = (len >= 2 && first.is(flag::INITIAL) && first.end - first.start == 1)
-        .then(|| t.as_bytes()[first.start as usize].to_ascii_lowercase());
-
     Some(Mention {
-        name: display(folded, toks, s, e),
-        first_len: folded
-            .original(first.start as usize, first.end as usize)
-            .len(),
-        keys: toks[s..e].iter().map(|tk| keys.id(tk.text(t))).collect(),
         strong,
-        weak,
+        weak: len >= 2,
         first_name_honorific,
-        pos: s as u32,
-        initial,
         given: words[s] & word::GIVEN != 0 && (len > 1 || bare_given_name(toks, t, s)),
         work,
+        ..Mention::of_words(t, folded, toks, keys, s, e)
     })
 }
